@@ -1,0 +1,144 @@
+//! The errors every [`Portal`](crate::Portal) call can return.
+//!
+//! Errors name fields, kinds and ids, never the text a person wrote: they end up in host logs and
+//! crash reports, and health text must not.
+
+use std::fmt;
+
+use crate::store::StoreError;
+
+/// Everything that can go wrong in a portal call. A call that returns an error has changed
+/// nothing, except that a denied access is written to the access log.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input broke a documented rule.
+    #[error("invalid {field}: {problem}")]
+    Invalid {
+        /// The field, as named in the input type (e.g. `goal.title`).
+        field: &'static str,
+        /// What is wrong with it.
+        problem: Problem,
+    },
+    /// An id names nothing the portal knows (or nothing of the kind expected).
+    #[error("{kind} {id} not found")]
+    NotFound {
+        /// What kind of thing was looked for.
+        kind: &'static str,
+        /// The id that was given.
+        id: String,
+    },
+    /// The acting person has no account.
+    #[error("unknown actor {0}")]
+    UnknownActor(String),
+    /// The acting person may not do this.
+    #[error("permission denied: {0}")]
+    PermissionDenied(DenyReason),
+    /// The change is not allowed from the item's current state.
+    #[error("{kind} cannot go from {from} to {to}")]
+    InvalidTransition {
+        /// What kind of thing.
+        kind: &'static str,
+        /// Its current state.
+        from: &'static str,
+        /// The state asked for.
+        to: &'static str,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Error {
+    /// An [`Error::NotFound`] for a typed id.
+    pub fn not_found(kind: &'static str, id: impl fmt::Display) -> Self {
+        Error::NotFound {
+            kind,
+            id: id.to_string(),
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, problem: Problem) -> Self {
+        Error::Invalid { field, problem }
+    }
+}
+
+/// What is wrong with an input field.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// Empty, or only whitespace, where text is required.
+    #[error("must not be empty")]
+    Empty,
+    /// Longer than allowed.
+    #[error("is {actual} characters; at most {max} are allowed")]
+    TooLong {
+        /// The limit.
+        max: usize,
+        /// The length given (after normalisation).
+        actual: usize,
+    },
+    /// Contains a control character (other than newline and tab in bodies) or a bidirectional
+    /// override.
+    #[error("contains a forbidden character (U+{code:04X}) at character {position}")]
+    ForbiddenCharacter {
+        /// The code point.
+        code: u32,
+        /// Its position, counted in characters from 0.
+        position: usize,
+    },
+    /// A number outside its range.
+    #[error("must be between {min} and {max}")]
+    OutOfRange {
+        /// The smallest allowed value.
+        min: i64,
+        /// The largest allowed value.
+        max: i64,
+    },
+    /// A number that is not finite.
+    #[error("must be a finite number")]
+    NotFinite,
+    /// A date outside the range the portal accepts.
+    #[error("is not a plausible date")]
+    ImplausibleDate,
+    /// Something that may appear only once appears twice.
+    #[error("contains a duplicate")]
+    Duplicate,
+    /// A value of the wrong kind (e.g. yes/no for a numeric measure).
+    #[error("does not match the expected kind ({expected})")]
+    WrongKind {
+        /// The kind expected.
+        expected: &'static str,
+    },
+    /// A value that is not one the portal knows (e.g. an unknown catalogue key).
+    #[error("is not a known value")]
+    Unknown,
+    /// A value that must be given is missing, or one that must not be given is present.
+    #[error("{0}")]
+    Inconsistent(&'static str),
+}
+
+/// Why an action was denied. Part of the answer, and of the access log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum DenyReason {
+    /// The data belongs to someone else, who has not shared it with the actor.
+    #[error("not shared with the actor")]
+    NotShared,
+    /// The actor's role may not do this at all.
+    #[error("the actor's role may not do this")]
+    WrongRole,
+}
+
+impl DenyReason {
+    /// A stable machine name, used in the access log.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DenyReason::NotShared => "not-shared",
+            DenyReason::WrongRole => "wrong-role",
+        }
+    }
+}
+
+/// The result of a portal call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,108 @@
+//! The facade: [`Portal`], the one place that combines rules, storage and the clock.
+//!
+//! Every method takes the acting person first, checks what they may do inside the library, and
+//! runs as one transaction: its writes commit together or not at all.
+
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::PortalConfig;
+use crate::error::{Error, Result};
+use crate::model::people::{Actor, Person};
+use crate::store::{MemoryStore, Store, Transaction, TxMode};
+
+mod home;
+mod people;
+mod toolbox;
+
+pub use home::{DomainOverview, GoalOverview, HOME_RECENT, HOME_REGISTRATIONS, Home, MeasureOverview};
+pub use toolbox::{ActivityEdit, GoalEdit, NewActivity, NewGoal, NewStatus};
+
+/// The e-recovery portal: a service user's toolbox and everything around it.
+///
+/// `Portal` is `Send + Sync`; share it between threads behind an `Arc`.
+///
+/// ```
+/// use recovery_core::{Actor, NewGoal, NewPerson, Portal, DomainRef};
+///
+/// let portal = Portal::open_in_memory();
+/// let anna = portal.register(NewPerson::service_user("Anna"))?;
+/// let me = Actor::new(anna.id);
+/// let goal = portal.add_goal(&me, NewGoal::new(DomainRef::Catalogue("housing".into()), "Find a flat"))?;
+/// assert_eq!(portal.home(&me)?.domains.iter().map(|d| d.goals.len()).sum::<usize>(), 1);
+/// # let _ = goal;
+/// # Ok::<(), recovery_core::Error>(())
+/// ```
+pub struct Portal {
+    store: Box<dyn Store>,
+    clock: Arc<dyn Clock>,
+    config: PortalConfig,
+}
+
+impl std::fmt::Debug for Portal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Portal").finish_non_exhaustive()
+    }
+}
+
+impl Portal {
+    /// Opens (or creates) a portal in an SQLite file: the default store.
+    ///
+    /// Refuses a file written by a newer version of the library, a file that is not a
+    /// recovery-core database, and a corrupt file, each with a typed [`StoreError`] and without
+    /// touching the file.
+    ///
+    /// [`StoreError`]: crate::store::StoreError
+    #[cfg(feature = "sqlite")]
+    pub fn open(path: impl AsRef<std::path::Path>, config: PortalConfig) -> Result<Self> {
+        let store = crate::store::SqliteStore::open(path, &config.sqlite)?;
+        Ok(Self::with_store(store, config))
+    }
+
+    /// A portal that keeps everything in memory, with the default configuration.
+    pub fn open_in_memory() -> Self {
+        Self::with_store(MemoryStore::new(), PortalConfig::default())
+    }
+
+    /// A portal on any store: the host's own, or one of the crate's.
+    pub fn with_store(store: impl Store + 'static, config: PortalConfig) -> Self {
+        Self {
+            store: Box::new(store),
+            clock: Arc::new(SystemClock),
+            config,
+        }
+    }
+
+    /// Replaces the clock (tests and simulations use [`ManualClock`](crate::ManualClock)).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The configuration the portal runs with.
+    pub fn config(&self) -> &PortalConfig {
+        &self.config
+    }
+
+    /// Runs `f` in a read transaction.
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Transaction) -> Result<T>) -> Result<T> {
+        let mut tx = self.store.transaction(TxMode::Read)?;
+        let out = f(tx.as_mut())?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in a write transaction and commits only if it succeeds.
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Transaction) -> Result<T>) -> Result<T> {
+        let mut tx = self.store.transaction(TxMode::Write)?;
+        let out = f(tx.as_mut())?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// The acting person's account, or [`Error::UnknownActor`].
+fn acting(tx: &mut dyn Transaction, actor: &Actor) -> Result<Person> {
+    tx.person(actor.id)?
+        .ok_or_else(|| Error::UnknownActor(actor.id.to_string()))
+}
