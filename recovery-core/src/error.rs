@@ -44,6 +44,12 @@ pub enum Error {
         /// The state asked for.
         to: &'static str,
     },
+    /// The provider is not an active member of the service user's care team.
+    #[error("provider {provider} is not in the care team")]
+    NotInCareTeam {
+        /// The provider named.
+        provider: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -113,13 +119,23 @@ pub enum Problem {
     /// A value that is not one the portal knows (e.g. an unknown catalogue key).
     #[error("is not a known value")]
     Unknown,
+    /// The person named has the wrong role for this (e.g. inviting someone who is not a
+    /// provider).
+    #[error("names a person whose role is not {expected}")]
+    WrongRole {
+        /// The role needed.
+        expected: &'static str,
+    },
     /// A value that must be given is missing, or one that must not be given is present.
     #[error("{0}")]
     Inconsistent(&'static str),
 }
 
 /// Why an action was denied. Part of the answer, and of the access log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum DenyReason {
     /// The data belongs to someone else, who has not shared it with the actor.
@@ -128,6 +144,18 @@ pub enum DenyReason {
     /// The actor's role may not do this at all.
     #[error("the actor's role may not do this")]
     WrongRole,
+    /// The actor is not an active member of the owner's care team.
+    #[error("no active care team between the actor and the owner")]
+    NoCareTeam,
+    /// The grant that allowed this has expired.
+    #[error("the grant has expired")]
+    GrantExpired,
+    /// Only the owner may change their toolbox; providers propose instead.
+    #[error("only the owner may change this")]
+    OwnerOnly,
+    /// The actor is not the person this invitation, proposal or team is for.
+    #[error("the actor is not a party to this")]
+    NotAParty,
 }
 
 impl DenyReason {
@@ -136,6 +164,10 @@ impl DenyReason {
         match self {
             DenyReason::NotShared => "not-shared",
             DenyReason::WrongRole => "wrong-role",
+            DenyReason::NoCareTeam => "no-care-team",
+            DenyReason::GrantExpired => "grant-expired",
+            DenyReason::OwnerOnly => "owner-only",
+            DenyReason::NotAParty => "not-a-party",
         }
     }
 }

@@ -8,8 +8,10 @@ use super::toolbox::{DomainRef, Exercise, LifeDomain, Localized};
 /// Which life-domain catalogue a portal offers every service user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "catalogue", content = "domains")]
+#[derive(Default)]
 pub enum DomainCatalogue {
     /// ReConnect's six domains (the default).
+    #[default]
     Reconnect,
     /// Recovery Star's ten outcome areas.
     RecoveryStar,
@@ -17,11 +19,6 @@ pub enum DomainCatalogue {
     Custom(Vec<CatalogueDomain>),
 }
 
-impl Default for DomainCatalogue {
-    fn default() -> Self {
-        DomainCatalogue::Reconnect
-    }
-}
 
 /// One domain in a catalogue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

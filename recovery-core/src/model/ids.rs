@@ -168,3 +168,20 @@ item_id_type!(
     RegistrationId,
     "registration"
 );
+
+id_type!(
+    /// One invitation of a provider into a service user's care team, and the membership it
+    /// becomes. Re-inviting after an end makes a new membership that starts with nothing shared.
+    MembershipId,
+    "care team membership"
+);
+id_type!(
+    /// A provider's proposal of a goal or activity.
+    ProposalId,
+    "proposal"
+);
+id_type!(
+    /// A provider's comment on a toolbox item.
+    CommentId,
+    "comment"
+);

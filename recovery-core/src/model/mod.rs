@@ -1,7 +1,9 @@
-//! Plain data: ids, people, the toolbox and the catalogues. Nothing here knows about storage or
-//! rules.
+//! Plain data: ids, people, the toolbox, care teams, the access log and the catalogues. Nothing
+//! here knows about storage or rules.
 
+pub mod audit;
 pub mod catalogue;
 pub mod ids;
 pub mod people;
+pub mod team;
 pub mod toolbox;

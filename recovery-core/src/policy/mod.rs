@@ -2,5 +2,6 @@
 //! the clock; the [`Portal`](crate::Portal) feeds the facts in.
 
 pub mod access;
+pub mod audit;
 pub mod goals;
 pub mod text;

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::Portal;
-use super::toolbox::{typed, typed_all};
+use super::toolbox::{sort_newest_day_first, typed, typed_all};
 use crate::error::Result;
 use crate::model::ids::*;
 use crate::model::people::{Actor, Person};
@@ -163,7 +163,7 @@ impl Portal {
                     .kind(ItemKind::Registration)
                     .parent(measure.id.item());
                 let mut recent = typed_all::<Registration>(tx.items(&query)?);
-                recent.sort_by(|a, b| b.content.day.cmp(&a.content.day));
+                sort_newest_day_first(&mut recent);
                 recent.truncate(HOME_REGISTRATIONS);
                 measure_overviews.push(MeasureOverview { measure, recent });
             }

@@ -11,10 +11,14 @@ use crate::error::{Error, Result};
 use crate::model::people::{Actor, Person};
 use crate::store::{MemoryStore, Store, Transaction, TxMode};
 
+mod audit;
 mod home;
 mod people;
+mod team;
 mod toolbox;
 
+pub use audit::{ACCESS_PAGE_MAX, AccessLogFilter, AccessLogPage};
+pub use team::{CaseloadEntry, ScopeView, Sharing, TeamMember};
 pub use home::{DomainOverview, GoalOverview, HOME_RECENT, HOME_REGISTRATIONS, Home, MeasureOverview};
 pub use toolbox::{ActivityEdit, GoalEdit, NewActivity, NewGoal, NewStatus};
 
@@ -84,20 +88,32 @@ impl Portal {
         &self.config
     }
 
-    /// Runs `f` in a read transaction.
+    /// Runs `f` in a transaction that may only read, except for access-log entries.
     fn read<T>(&self, f: impl FnOnce(&mut dyn Transaction) -> Result<T>) -> Result<T> {
-        let mut tx = self.store.transaction(TxMode::Read)?;
-        let out = f(tx.as_mut())?;
-        tx.commit()?;
-        Ok(out)
+        self.run(TxMode::Read, f)
     }
 
-    /// Runs `f` in a write transaction and commits only if it succeeds.
+    /// Runs `f` in a write transaction.
     fn write<T>(&self, f: impl FnOnce(&mut dyn Transaction) -> Result<T>) -> Result<T> {
-        let mut tx = self.store.transaction(TxMode::Write)?;
-        let out = f(tx.as_mut())?;
-        tx.commit()?;
-        Ok(out)
+        self.run(TxMode::Write, f)
+    }
+
+    /// Commits when `f` succeeds, rolls back when it fails, with one exception: a
+    /// [`Error::PermissionDenied`] commits, because the access check runs before any write and
+    /// has logged the denial, which must be kept.
+    fn run<T>(&self, mode: TxMode, f: impl FnOnce(&mut dyn Transaction) -> Result<T>) -> Result<T> {
+        let mut tx = self.store.transaction(mode)?;
+        match f(tx.as_mut()) {
+            Ok(out) => {
+                tx.commit()?;
+                Ok(out)
+            }
+            Err(denied @ Error::PermissionDenied(_)) => {
+                tx.commit()?;
+                Err(denied)
+            }
+            Err(other) => Err(other),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use crate::error::{Error, Problem, Result};
 use crate::model::ids::*;
 use crate::model::people::{Actor, Person};
 use crate::model::toolbox::*;
+use crate::model::team::Scope;
 use crate::policy::access::{self, Action, Decision};
 use crate::policy::goals;
 use crate::policy::text::{TextKind, clean, in_range};
@@ -185,15 +186,22 @@ impl Portal {
 
     /// The acting person, checked against the owner's toolbox for `action`. Today the owner is
     /// always the actor: toolbox calls act on the actor's own toolbox.
-    pub(super) fn toolbox_owner(&self, tx: &mut dyn Transaction, actor: &Actor, action: Action) -> Result<Person> {
+    pub(super) fn toolbox_owner(
+        &self,
+        tx: &mut dyn Transaction,
+        actor: &Actor,
+        _action: Action,
+    ) -> Result<Person> {
         let person = acting(tx, actor)?;
-        match access::decide(&person, person.id, action) {
+        match access::decide_own(&person) {
             Decision::Allow => Ok(person),
             Decision::Deny(reason) => Err(Error::PermissionDenied(reason)),
         }
     }
 
-    /// A current item of kind `T` that the actor may take `action` on.
+    /// A current item of kind `T` that the actor may take `action` on: their own, or (for
+    /// reads) one in a scope its owner shares with them. Attempts on another person's item are
+    /// logged.
     fn owned<T: Content>(
         &self,
         tx: &mut dyn Transaction,
@@ -207,10 +215,9 @@ impl Portal {
             .item(item_id)?
             .filter(|r| r.kind() == T::KIND && !r.removed)
             .ok_or_else(|| Error::not_found(T::KIND.as_str(), item_id))?;
-        match access::decide(&person, record.owner, action) {
-            Decision::Allow => Ok((person, record)),
-            Decision::Deny(reason) => Err(Error::PermissionDenied(reason)),
-        }
+        let scope = Scope::of_item(record.kind(), record.body.domain(), record.id);
+        self.authorize(tx, &person, record.owner, &scope, action, Some(item_id.as_uuid()))?;
+        Ok((person, record))
     }
 
     fn insert<T: Content>(&self, tx: &mut dyn Transaction, owner: &Person, content: T) -> Result<Item<T::Id, T>> {
@@ -284,7 +291,7 @@ impl Portal {
         })
     }
 
-    fn check_domain(&self, tx: &mut dyn Transaction, owner: &Person, domain: &DomainRef) -> Result<()> {
+    pub(super) fn check_domain(&self, tx: &mut dyn Transaction, owner: &Person, domain: &DomainRef) -> Result<()> {
         let known = match domain {
             DomainRef::Catalogue(key) => self.config.domains.contains(key),
             DomainRef::Own(id) => tx
@@ -298,7 +305,7 @@ impl Portal {
         }
     }
 
-    fn title(&self, field: &'static str, value: &str) -> Result<String> {
+    pub(super) fn title(&self, field: &'static str, value: &str) -> Result<String> {
         clean(field, value, TextKind::Title, &self.config.limits)
     }
 
@@ -310,18 +317,12 @@ impl Portal {
         clean(field, value, TextKind::Body, &self.config.limits)
     }
 
-    fn optional_body(&self, field: &'static str, value: &str) -> Result<String> {
+    pub(super) fn optional_body(&self, field: &'static str, value: &str) -> Result<String> {
         clean(field, value, TextKind::OptionalBody, &self.config.limits)
     }
 
-    /// A planned date (target, due): between 1900 and 2200.
     fn planned_date(field: &'static str, date: Option<NaiveDate>) -> Result<()> {
-        match date {
-            Some(d) if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year()) => {
-                Err(Error::invalid(field, Problem::ImplausibleDate))
-            }
-            _ => Ok(()),
-        }
+        check_planned_date(field, date)
     }
 
     /// A day something happened: from 1900 to tomorrow (the host's time zone may be ahead).
@@ -523,8 +524,9 @@ impl Portal {
     /// The activities under a goal, oldest first.
     pub fn activities(&self, actor: &Actor, goal: GoalId) -> Result<Vec<Item<ActivityId, Activity>>> {
         self.read(|tx| {
-            let (me, _) = self.owned::<Goal>(tx, actor, goal, Action::View)?;
-            let records = tx.items(&ItemQuery::owner(me.id).kind(ItemKind::Activity).parent(goal.item()))?;
+            let (_, record) = self.owned::<Goal>(tx, actor, goal, Action::View)?;
+            let query = ItemQuery::owner(record.owner).kind(ItemKind::Activity).parent(goal.item());
+            let records = tx.items(&query)?;
             Ok(typed_all::<Activity>(records))
         })
     }
@@ -549,8 +551,8 @@ impl Portal {
     /// An activity's completion log, oldest first.
     pub fn completions(&self, actor: &Actor, id: ActivityId) -> Result<Vec<Item<CompletionId, ActivityCompletion>>> {
         self.read(|tx| {
-            let (me, _) = self.owned::<Activity>(tx, actor, id, Action::View)?;
-            let query = ItemQuery::owner(me.id).kind(ItemKind::ActivityCompletion).parent(id.item());
+            let (_, record) = self.owned::<Activity>(tx, actor, id, Action::View)?;
+            let query = ItemQuery::owner(record.owner).kind(ItemKind::ActivityCompletion).parent(id.item());
             Ok(typed_all::<ActivityCompletion>(tx.items(&query)?))
         })
     }
@@ -802,10 +804,10 @@ impl Portal {
     /// A measure's registrations, newest day first.
     pub fn registrations(&self, actor: &Actor, measure: MeasureId) -> Result<Vec<Item<RegistrationId, Registration>>> {
         self.read(|tx| {
-            let (me, _) = self.owned::<Measure>(tx, actor, measure, Action::View)?;
-            let query = ItemQuery::owner(me.id).kind(ItemKind::Registration).parent(measure.item());
+            let (_, record) = self.owned::<Measure>(tx, actor, measure, Action::View)?;
+            let query = ItemQuery::owner(record.owner).kind(ItemKind::Registration).parent(measure.item());
             let mut found = typed_all::<Registration>(tx.items(&query)?);
-            found.sort_by(|a, b| b.content.day.cmp(&a.content.day));
+            sort_newest_day_first(&mut found);
             Ok(found)
         })
     }
@@ -818,11 +820,10 @@ impl Portal {
         self.read(|tx| {
             let person = acting(tx, actor)?;
             let history = tx.item_history(item)?;
-            let owner = history.first().map(|r| r.owner).ok_or_else(|| Error::not_found("item", item))?;
-            match access::decide(&person, owner, Action::View) {
-                Decision::Allow => Ok(history),
-                Decision::Deny(reason) => Err(Error::PermissionDenied(reason)),
-            }
+            let latest = history.last().ok_or_else(|| Error::not_found("item", item))?;
+            let scope = Scope::of_item(latest.kind(), latest.body.domain(), item);
+            self.authorize(tx, &person, latest.owner, &scope, Action::View, Some(item.as_uuid()))?;
+            Ok(history)
         })
     }
 
@@ -836,9 +837,8 @@ impl Portal {
                 .item(item)?
                 .filter(|r| !r.removed)
                 .ok_or_else(|| Error::not_found("item", item))?;
-            if let Decision::Deny(reason) = access::decide(&person, record.owner, Action::Change) {
-                return Err(Error::PermissionDenied(reason));
-            }
+            let scope = Scope::of_item(record.kind(), record.body.domain(), record.id);
+            self.authorize(tx, &person, record.owner, &scope, Action::Change, Some(item.as_uuid()))?;
             if record.kind() == ItemKind::Domain {
                 let in_use = tx.items(&ItemQuery::owner(record.owner).domain(DomainRef::Own(DomainId::from(item.as_uuid()))).newest(1))?;
                 if !in_use.is_empty() {
@@ -853,6 +853,21 @@ impl Portal {
             Ok(())
         })
     }
+}
+
+/// A planned date (target, due): between 1900 and 2200.
+pub(super) fn check_planned_date(field: &'static str, date: Option<NaiveDate>) -> Result<()> {
+    match date {
+        Some(d) if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year()) => {
+            Err(Error::invalid(field, Problem::ImplausibleDate))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Orders registrations newest day first.
+pub(super) fn sort_newest_day_first(registrations: &mut [Item<RegistrationId, Registration>]) {
+    registrations.sort_by_key(|r| std::cmp::Reverse(r.content.day));
 }
 
 /// Whether a value fits a measure's kind.

@@ -14,14 +14,18 @@ use crate::model::ids::{ItemId, UserId};
 use crate::model::people::Person;
 use crate::model::toolbox::{DomainRef, ItemKind, ItemRecord};
 
+pub mod audit;
 pub mod memory;
+pub mod team;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
 #[cfg(feature = "testing")]
 pub mod conformance;
 
+pub use audit::{AccessQuery, AuditTx};
 pub use memory::MemoryStore;
+pub use team::{MembershipQuery, ProposalQuery, TeamTx};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -93,7 +97,7 @@ pub trait Store: Send + Sync {
 }
 
 /// One unit of work against a [`Store`]: one sub-trait per capability, plus commit.
-pub trait Transaction: PeopleTx + ToolboxTx {
+pub trait Transaction: PeopleTx + ToolboxTx + TeamTx + AuditTx {
     /// Makes every write of this transaction durable and visible, all at once.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
