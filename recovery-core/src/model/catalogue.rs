@@ -19,7 +19,6 @@ pub enum DomainCatalogue {
     Custom(Vec<CatalogueDomain>),
 }
 
-
 /// One domain in a catalogue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueDomain {

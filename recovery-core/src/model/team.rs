@@ -82,7 +82,10 @@ impl Scope {
         match kind {
             ItemKind::WhatMatters => Scope::WhatMatters,
             ItemKind::Domain => Scope::Domain(DomainRef::Own(id.as_uuid().into())),
-            ItemKind::Status | ItemKind::Goal | ItemKind::Activity | ItemKind::ActivityCompletion => {
+            ItemKind::Status
+            | ItemKind::Goal
+            | ItemKind::Activity
+            | ItemKind::ActivityCompletion => {
                 domain.cloned().map_or(Scope::WhatMatters, Scope::Domain)
             }
             ItemKind::Medication => Scope::Medications,

@@ -71,7 +71,10 @@ impl FromStr for DomainRef {
                 .ok_or(DomainRefParseError);
         }
         if let Some(id) = s.strip_prefix("own:") {
-            return id.parse().map(DomainRef::Own).map_err(|_| DomainRefParseError);
+            return id
+                .parse()
+                .map(DomainRef::Own)
+                .map_err(|_| DomainRefParseError);
         }
         Err(DomainRefParseError)
     }

@@ -136,7 +136,12 @@ mod tests {
         }
     }
 
-    fn grant(team: &Membership, scope: Scope, level: Level, expires_at: Option<DateTime<Utc>>) -> Grant {
+    fn grant(
+        team: &Membership,
+        scope: Scope,
+        level: Level,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Grant {
         Grant {
             membership: team.id,
             scope,
@@ -154,10 +159,21 @@ mod tests {
         let grants = [grant(&team, Scope::Diary, Level::Suggest, None)];
         let now = Utc::now();
         for action in [Action::View, Action::Suggest, Action::Change] {
-            assert_eq!(decide(&user, user.id, &Scope::Diary, action, None, &[], now), Decision::Allow);
+            assert_eq!(
+                decide(&user, user.id, &Scope::Diary, action, None, &[], now),
+                Decision::Allow
+            );
         }
         assert_eq!(
-            decide(&provider, user.id, &Scope::Diary, Action::Change, Some(&team), &grants, now),
+            decide(
+                &provider,
+                user.id,
+                &Scope::Diary,
+                Action::Change,
+                Some(&team),
+                &grants,
+                now
+            ),
             Decision::Deny(DenyReason::OwnerOnly)
         );
     }
@@ -170,11 +186,27 @@ mod tests {
         let now = Utc::now();
         let grants = [grant(&team, Scope::Diary, Level::View, Some(now))];
         assert_eq!(
-            decide(&provider, user.id, &Scope::Diary, Action::View, Some(&team), &grants, now),
+            decide(
+                &provider,
+                user.id,
+                &Scope::Diary,
+                Action::View,
+                Some(&team),
+                &grants,
+                now
+            ),
             Decision::Deny(DenyReason::GrantExpired)
         );
         assert_eq!(
-            decide(&provider, user.id, &Scope::Diary, Action::View, Some(&team), &grants, now - Duration::seconds(1)),
+            decide(
+                &provider,
+                user.id,
+                &Scope::Diary,
+                Action::View,
+                Some(&team),
+                &grants,
+                now - Duration::seconds(1)
+            ),
             Decision::Allow
         );
     }
@@ -187,7 +219,15 @@ mod tests {
             let team = membership(&user, &provider, status);
             let grants = [grant(&team, Scope::Diary, Level::Suggest, None)];
             assert_eq!(
-                decide(&provider, user.id, &Scope::Diary, Action::View, Some(&team), &grants, Utc::now()),
+                decide(
+                    &provider,
+                    user.id,
+                    &Scope::Diary,
+                    Action::View,
+                    Some(&team),
+                    &grants,
+                    Utc::now()
+                ),
                 Decision::Deny(DenyReason::NoCareTeam)
             );
         }
@@ -196,10 +236,23 @@ mod tests {
     #[test]
     fn other_roles_never_see_a_toolbox() {
         let user = person(Role::ServiceUser);
-        for role in [Role::ServiceUser, Role::Moderator, Role::Researcher, Role::Admin] {
+        for role in [
+            Role::ServiceUser,
+            Role::Moderator,
+            Role::Researcher,
+            Role::Admin,
+        ] {
             let other = person(role);
             assert_eq!(
-                decide(&other, user.id, &Scope::WhatMatters, Action::View, None, &[], Utc::now()),
+                decide(
+                    &other,
+                    user.id,
+                    &Scope::WhatMatters,
+                    Action::View,
+                    None,
+                    &[],
+                    Utc::now()
+                ),
                 Decision::Deny(DenyReason::WrongRole)
             );
         }

@@ -33,9 +33,18 @@ pub fn is_forbidden(c: char, kind: TextKind) -> bool {
 }
 
 /// Checks and normalises one text field. Returns the text to store.
-pub fn clean(field: &'static str, value: &str, kind: TextKind, limits: &TextLimits) -> Result<String> {
+pub fn clean(
+    field: &'static str,
+    value: &str,
+    kind: TextKind,
+    limits: &TextLimits,
+) -> Result<String> {
     let text: String = value.nfc().collect();
-    if let Some((position, c)) = text.chars().enumerate().find(|&(_, c)| is_forbidden(c, kind)) {
+    if let Some((position, c)) = text
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| is_forbidden(c, kind))
+    {
         return Err(Error::invalid(
             field,
             Problem::ForbiddenCharacter {
@@ -73,19 +82,38 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const LIMITS: TextLimits = TextLimits { title: 10, body: 50 };
+    const LIMITS: TextLimits = TextLimits {
+        title: 10,
+        body: 50,
+    };
 
     #[test]
     fn titles_refuse_newlines_and_bodies_keep_them() {
         assert!(clean("t", "a\nb", TextKind::Title, &LIMITS).is_err());
-        assert_eq!(clean("t", "a\nb\tc", TextKind::Body, &LIMITS).ok().as_deref(), Some("a\nb\tc"));
+        assert_eq!(
+            clean("t", "a\nb\tc", TextKind::Body, &LIMITS)
+                .ok()
+                .as_deref(),
+            Some("a\nb\tc")
+        );
     }
 
     #[test]
     fn whitespace_only_is_empty() {
         let err = clean("goal.title", "  \t", TextKind::Title, &LIMITS);
-        assert!(matches!(err, Err(Error::Invalid { field: "goal.title", problem: Problem::Empty })));
-        assert_eq!(clean("x", "", TextKind::OptionalBody, &LIMITS).ok().as_deref(), Some(""));
+        assert!(matches!(
+            err,
+            Err(Error::Invalid {
+                field: "goal.title",
+                problem: Problem::Empty
+            })
+        ));
+        assert_eq!(
+            clean("x", "", TextKind::OptionalBody, &LIMITS)
+                .ok()
+                .as_deref(),
+            Some("")
+        );
     }
 
     #[test]
@@ -96,7 +124,13 @@ mod tests {
         assert_eq!(cleaned.ok(), Some("\u{e9}".repeat(10)));
         assert!(matches!(
             clean("t", &"é".repeat(11), TextKind::Title, &LIMITS),
-            Err(Error::Invalid { problem: Problem::TooLong { max: 10, actual: 11 }, .. })
+            Err(Error::Invalid {
+                problem: Problem::TooLong {
+                    max: 10,
+                    actual: 11
+                },
+                ..
+            })
         ));
     }
 
@@ -104,11 +138,23 @@ mod tests {
     fn bidi_override_and_nul_are_refused_with_position() {
         assert!(matches!(
             clean("t", "ab\u{202E}c", TextKind::Title, &LIMITS),
-            Err(Error::Invalid { problem: Problem::ForbiddenCharacter { code: 0x202E, position: 2 }, .. })
+            Err(Error::Invalid {
+                problem: Problem::ForbiddenCharacter {
+                    code: 0x202E,
+                    position: 2
+                },
+                ..
+            })
         ));
         assert!(matches!(
             clean("t", "\0", TextKind::OptionalBody, &LIMITS),
-            Err(Error::Invalid { problem: Problem::ForbiddenCharacter { code: 0, position: 0 }, .. })
+            Err(Error::Invalid {
+                problem: Problem::ForbiddenCharacter {
+                    code: 0,
+                    position: 0
+                },
+                ..
+            })
         ));
     }
 

@@ -18,8 +18,10 @@ mod team;
 mod toolbox;
 
 pub use audit::{ACCESS_PAGE_MAX, AccessLogFilter, AccessLogPage};
+pub use home::{
+    DomainOverview, GoalOverview, HOME_RECENT, HOME_REGISTRATIONS, Home, MeasureOverview,
+};
 pub use team::{CaseloadEntry, ScopeView, Sharing, TeamMember};
-pub use home::{DomainOverview, GoalOverview, HOME_RECENT, HOME_REGISTRATIONS, Home, MeasureOverview};
 pub use toolbox::{ActivityEdit, GoalEdit, NewActivity, NewGoal, NewStatus};
 
 /// The e-recovery portal: a service user's toolbox and everything around it.

@@ -12,7 +12,12 @@ impl Portal {
     /// Providers must come with [`ProviderDetails`]; nobody else may.
     pub fn register(&self, new: NewPerson) -> Result<Person> {
         let limits = &self.config.limits;
-        let display_name = clean("person.display_name", &new.display_name, TextKind::Title, limits)?;
+        let display_name = clean(
+            "person.display_name",
+            &new.display_name,
+            TextKind::Title,
+            limits,
+        )?;
         let provider = match (new.role, new.provider) {
             (Role::Provider, Some(details)) => Some(ProviderDetails {
                 profession: details.profession,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::home::{GoalOverview, MeasureOverview};
-use super::toolbox::{sort_newest_day_first, NewActivity, NewGoal, typed, typed_all};
+use super::toolbox::{NewActivity, NewGoal, sort_newest_day_first, typed, typed_all};
 use super::{Portal, acting};
 use crate::error::{DenyReason, Error, Problem, Result};
 use crate::model::audit::{AccessAction, AccessEvent, Outcome};
@@ -224,7 +224,9 @@ impl Portal {
             if invitee.role != Role::Provider {
                 return Err(Error::invalid(
                     "invitation.provider",
-                    Problem::WrongRole { expected: "provider" },
+                    Problem::WrongRole {
+                        expected: "provider",
+                    },
                 ));
             }
             if let Some(existing) = self.current_membership(tx, me.id, provider)? {
@@ -250,15 +252,27 @@ impl Portal {
     }
 
     /// A membership the actor is a party to, or NotFound / PermissionDenied.
-    fn party_to(&self, tx: &mut dyn Transaction, me: &Person, id: MembershipId) -> Result<Membership> {
-        let m = tx.membership(id)?.ok_or_else(|| Error::not_found("care team membership", id))?;
+    fn party_to(
+        &self,
+        tx: &mut dyn Transaction,
+        me: &Person,
+        id: MembershipId,
+    ) -> Result<Membership> {
+        let m = tx
+            .membership(id)?
+            .ok_or_else(|| Error::not_found("care team membership", id))?;
         if m.service_user != me.id && m.provider != me.id {
             return Err(Error::PermissionDenied(DenyReason::NotAParty));
         }
         Ok(m)
     }
 
-    fn answer_invitation(&self, actor: &Actor, id: MembershipId, accept: bool) -> Result<Membership> {
+    fn answer_invitation(
+        &self,
+        actor: &Actor,
+        id: MembershipId,
+        accept: bool,
+    ) -> Result<Membership> {
         self.write(|tx| {
             let me = acting(tx, actor)?;
             let mut m = self.party_to(tx, &me, id)?;
@@ -400,7 +414,13 @@ impl Portal {
     /// The acting service user shares a scope with a provider in their team at a level, or
     /// revokes it with [`Level::None`]. Takes effect on the provider's very next call. Returns
     /// the grant in force afterwards (`None` after a revocation).
-    pub fn share(&self, actor: &Actor, provider: UserId, scope: Scope, sharing: Sharing) -> Result<Option<Grant>> {
+    pub fn share(
+        &self,
+        actor: &Actor,
+        provider: UserId,
+        scope: Scope,
+        sharing: Sharing,
+    ) -> Result<Option<Grant>> {
         self.write(|tx| {
             let me = self.toolbox_owner(tx, actor, Action::Change)?;
             if provider == me.id {
@@ -451,7 +471,8 @@ impl Portal {
 
     /// Stops sharing a scope with a provider: [`Portal::share`] with [`Level::None`].
     pub fn revoke(&self, actor: &Actor, provider: UserId, scope: Scope) -> Result<()> {
-        self.share(actor, provider, scope, Sharing::level(Level::None)).map(|_| ())
+        self.share(actor, provider, scope, Sharing::level(Level::None))
+            .map(|_| ())
     }
 
     // ----- reading a shared scope ----------------------------------------------------------------
@@ -470,11 +491,19 @@ impl Portal {
         })
     }
 
-    fn read_scope(&self, tx: &mut dyn Transaction, owner: &Person, scope: &Scope) -> Result<ScopeView> {
+    fn read_scope(
+        &self,
+        tx: &mut dyn Transaction,
+        owner: &Person,
+        scope: &Scope,
+    ) -> Result<ScopeView> {
         let q = || ItemQuery::owner(owner.id);
         Ok(match scope {
             Scope::WhatMatters => ScopeView::WhatMatters {
-                what_matters: tx.items(&q().kind(ItemKind::WhatMatters).newest(1))?.pop().and_then(typed),
+                what_matters: tx
+                    .items(&q().kind(ItemKind::WhatMatters).newest(1))?
+                    .pop()
+                    .and_then(typed),
             },
             Scope::Domain(domain) => {
                 let label = self
@@ -485,20 +514,28 @@ impl Portal {
                 let mut status_query = q().kind(ItemKind::Status).domain(domain.clone());
                 status_query.newest_first = true;
                 let status = typed_all(tx.items(&status_query)?);
-                let records = tx.items(&q().kinds(&[ItemKind::Goal, ItemKind::Activity]).domain(domain.clone()))?;
+                let records = tx.items(
+                    &q().kinds(&[ItemKind::Goal, ItemKind::Activity])
+                        .domain(domain.clone()),
+                )?;
                 let mut goals: Vec<GoalOverview> = Vec::new();
                 let mut activities = Vec::new();
                 for record in records {
                     match record.kind() {
-                        ItemKind::Goal => goals.extend(typed::<Goal>(record).map(|goal| GoalOverview {
-                            goal,
-                            activities: Vec::new(),
-                        })),
+                        ItemKind::Goal => {
+                            goals.extend(typed::<Goal>(record).map(|goal| GoalOverview {
+                                goal,
+                                activities: Vec::new(),
+                            }))
+                        }
                         _ => activities.extend(typed::<Activity>(record)),
                     }
                 }
                 for activity in activities {
-                    if let Some(g) = goals.iter_mut().find(|g| g.goal.id == activity.content.goal) {
+                    if let Some(g) = goals
+                        .iter_mut()
+                        .find(|g| g.goal.id == activity.content.goal)
+                    {
                         g.activities.push(activity);
                     }
                 }
@@ -515,7 +552,10 @@ impl Portal {
                 network: typed_all(tx.items(&q().kind(ItemKind::NetworkPerson))?),
             },
             Scope::CrisisPlan => ScopeView::CrisisPlan {
-                crisis_plan: tx.items(&q().kind(ItemKind::CrisisPlan).newest(1))?.pop().and_then(typed),
+                crisis_plan: tx
+                    .items(&q().kind(ItemKind::CrisisPlan).newest(1))?
+                    .pop()
+                    .and_then(typed),
             },
             Scope::Exercises => {
                 let mut query = q().kind(ItemKind::ExerciseCompletion);
@@ -540,7 +580,9 @@ impl Portal {
                     sort_newest_day_first(&mut recent);
                     overviews.push(MeasureOverview { measure, recent });
                 }
-                ScopeView::Registrations { measures: overviews }
+                ScopeView::Registrations {
+                    measures: overviews,
+                }
             }
         })
     }
@@ -561,13 +603,19 @@ impl Portal {
                         .item(goal.item())?
                         .filter(|r| r.owner == owner.id && r.kind() == ItemKind::Goal && !r.removed)
                         .ok_or_else(|| Error::not_found("goal", goal))?;
-                    record.body.domain().cloned().ok_or_else(|| Error::not_found("goal", goal))?
+                    record
+                        .body
+                        .domain()
+                        .cloned()
+                        .ok_or_else(|| Error::not_found("goal", goal))?
                 }
             };
             if me.id == owner.id {
                 return Err(Error::invalid(
                     "proposal.owner",
-                    Problem::Inconsistent("service users add goals themselves; proposals come from providers"),
+                    Problem::Inconsistent(
+                        "service users add goals themselves; proposals come from providers",
+                    ),
                 ));
             }
             let scope = Scope::Domain(domain);
@@ -615,7 +663,12 @@ impl Portal {
 
     /// A provider with `Suggest` on the goal's domain proposes an activity under one of
     /// `owner`'s goals.
-    pub fn propose_activity(&self, actor: &Actor, owner: UserId, activity: NewActivity) -> Result<Proposal> {
+    pub fn propose_activity(
+        &self,
+        actor: &Actor,
+        owner: UserId,
+        activity: NewActivity,
+    ) -> Result<Proposal> {
         let content = ProposalContent::Activity {
             title: self.title("activity.title", &activity.title)?,
             due: activity.due,
@@ -627,7 +680,11 @@ impl Portal {
 
     /// Proposals for the acting service user, or by the acting provider, oldest first;
     /// optionally only those in one state.
-    pub fn proposals(&self, actor: &Actor, status: Option<ProposalStatus>) -> Result<Vec<Proposal>> {
+    pub fn proposals(
+        &self,
+        actor: &Actor,
+        status: Option<ProposalStatus>,
+    ) -> Result<Vec<Proposal>> {
         self.read(|tx| {
             let me = acting(tx, actor)?;
             let mut query = ProposalQuery {
@@ -648,7 +705,9 @@ impl Portal {
     pub fn decide_proposal(&self, actor: &Actor, id: ProposalId, accept: bool) -> Result<Proposal> {
         self.write(|tx| {
             let me = acting(tx, actor)?;
-            let mut proposal = tx.proposal(id)?.ok_or_else(|| Error::not_found("proposal", id))?;
+            let mut proposal = tx
+                .proposal(id)?
+                .ok_or_else(|| Error::not_found("proposal", id))?;
             if proposal.owner != me.id {
                 return Err(Error::PermissionDenied(DenyReason::NotAParty));
             }
@@ -689,7 +748,9 @@ impl Portal {
                     ProposalContent::Activity { goal, title, due } => {
                         let domain = tx
                             .item(goal.item())?
-                            .filter(|r| r.owner == me.id && r.kind() == ItemKind::Goal && !r.removed)
+                            .filter(|r| {
+                                r.owner == me.id && r.kind() == ItemKind::Goal && !r.removed
+                            })
                             .and_then(|r| r.body.domain().cloned())
                             .ok_or_else(|| Error::not_found("goal", goal))?;
                         scope_domain = Some(domain.clone());
@@ -758,7 +819,14 @@ impl Portal {
                     Problem::Inconsistent("comments come from providers; the owner edits the item"),
                 ));
             }
-            self.authorize(tx, &me, record.owner, &scope, Action::Suggest, Some(item.as_uuid()))?;
+            self.authorize(
+                tx,
+                &me,
+                record.owner,
+                &scope,
+                Action::Suggest,
+                Some(item.as_uuid()),
+            )?;
             let comment = Comment {
                 id: CommentId::new(),
                 owner: record.owner,
@@ -796,7 +864,14 @@ impl Portal {
                 .filter(|r| !r.removed)
                 .ok_or_else(|| Error::not_found("item", item))?;
             let scope = Scope::of_item(record.kind(), record.body.domain(), record.id);
-            self.authorize(tx, &me, record.owner, &scope, Action::View, Some(item.as_uuid()))?;
+            self.authorize(
+                tx,
+                &me,
+                record.owner,
+                &scope,
+                Action::View,
+                Some(item.as_uuid()),
+            )?;
             Ok(tx.comments(item)?)
         })
     }
@@ -804,5 +879,8 @@ impl Portal {
 
 /// The grants still in force at `now`.
 fn live_grants(grants: Vec<Grant>, now: DateTime<Utc>) -> Vec<Grant> {
-    grants.into_iter().filter(|g| g.level_at(now) != Level::None).collect()
+    grants
+        .into_iter()
+        .filter(|g| g.level_at(now) != Level::None)
+        .collect()
 }

@@ -7,8 +7,8 @@ use super::{Portal, acting};
 use crate::error::{Error, Problem, Result};
 use crate::model::ids::*;
 use crate::model::people::{Actor, Person};
-use crate::model::toolbox::*;
 use crate::model::team::Scope;
+use crate::model::toolbox::*;
 use crate::policy::access::{self, Action, Decision};
 use crate::policy::goals;
 use crate::policy::text::{TextKind, clean, in_range};
@@ -216,11 +216,23 @@ impl Portal {
             .filter(|r| r.kind() == T::KIND && !r.removed)
             .ok_or_else(|| Error::not_found(T::KIND.as_str(), item_id))?;
         let scope = Scope::of_item(record.kind(), record.body.domain(), record.id);
-        self.authorize(tx, &person, record.owner, &scope, action, Some(item_id.as_uuid()))?;
+        self.authorize(
+            tx,
+            &person,
+            record.owner,
+            &scope,
+            action,
+            Some(item_id.as_uuid()),
+        )?;
         Ok((person, record))
     }
 
-    fn insert<T: Content>(&self, tx: &mut dyn Transaction, owner: &Person, content: T) -> Result<Item<T::Id, T>> {
+    fn insert<T: Content>(
+        &self,
+        tx: &mut dyn Transaction,
+        owner: &Person,
+        content: T,
+    ) -> Result<Item<T::Id, T>> {
         let now = self.clock.now();
         let record = ItemRecord {
             id: ItemId::new(),
@@ -268,7 +280,11 @@ impl Portal {
         typed::<T>(record).ok_or_else(|| Error::not_found(T::KIND.as_str(), "revised"))
     }
 
-    fn list<T: Content>(&self, actor: &Actor, query: impl FnOnce(ItemQuery) -> ItemQuery) -> Result<Vec<Item<T::Id, T>>> {
+    fn list<T: Content>(
+        &self,
+        actor: &Actor,
+        query: impl FnOnce(ItemQuery) -> ItemQuery,
+    ) -> Result<Vec<Item<T::Id, T>>> {
         self.read(|tx| {
             let me = self.toolbox_owner(tx, actor, Action::View)?;
             let records = tx.items(&query(ItemQuery::owner(me.id).kind(T::KIND)))?;
@@ -278,7 +294,9 @@ impl Portal {
 
     /// The owner's only item of kind `T` (what-matters, crisis plan), if there is one.
     fn single<T: Content>(tx: &mut dyn Transaction, owner: &Person) -> Result<Option<ItemRecord>> {
-        Ok(tx.items(&ItemQuery::owner(owner.id).kind(T::KIND).newest(1))?.pop())
+        Ok(tx
+            .items(&ItemQuery::owner(owner.id).kind(T::KIND).newest(1))?
+            .pop())
     }
 
     fn set_single<T: Content>(&self, actor: &Actor, content: T) -> Result<Item<T::Id, T>> {
@@ -291,7 +309,12 @@ impl Portal {
         })
     }
 
-    pub(super) fn check_domain(&self, tx: &mut dyn Transaction, owner: &Person, domain: &DomainRef) -> Result<()> {
+    pub(super) fn check_domain(
+        &self,
+        tx: &mut dyn Transaction,
+        owner: &Person,
+        domain: &DomainRef,
+    ) -> Result<()> {
         let known = match domain {
             DomainRef::Catalogue(key) => self.config.domains.contains(key),
             DomainRef::Own(id) => tx
@@ -327,7 +350,12 @@ impl Portal {
 
     /// A day something happened: from 1900 to tomorrow (the host's time zone may be ahead).
     fn past_day(&self, field: &'static str, day: NaiveDate) -> Result<()> {
-        let tomorrow = self.clock.now().date_naive().succ_opt().unwrap_or(NaiveDate::MAX);
+        let tomorrow = self
+            .clock
+            .now()
+            .date_naive()
+            .succ_opt()
+            .unwrap_or(NaiveDate::MAX);
         if day.year() < FIRST_YEAR || day > tomorrow {
             return Err(Error::invalid(field, Problem::ImplausibleDate));
         }
@@ -344,8 +372,13 @@ impl Portal {
         })
     }
 
-    pub(super) fn life_domains(&self, tx: &mut dyn Transaction, owner: &Person) -> Result<Vec<LifeDomain>> {
-        let own = typed_all::<OwnDomain>(tx.items(&ItemQuery::owner(owner.id).kind(ItemKind::Domain))?);
+    pub(super) fn life_domains(
+        &self,
+        tx: &mut dyn Transaction,
+        owner: &Person,
+    ) -> Result<Vec<LifeDomain>> {
+        let own =
+            typed_all::<OwnDomain>(tx.items(&ItemQuery::owner(owner.id).kind(ItemKind::Domain))?);
         let mut domains: Vec<LifeDomain> = self
             .config
             .domains
@@ -370,7 +403,12 @@ impl Portal {
     }
 
     /// Renames a domain the actor added.
-    pub fn rename_domain(&self, actor: &Actor, id: DomainId, label: &str) -> Result<Item<DomainId, OwnDomain>> {
+    pub fn rename_domain(
+        &self,
+        actor: &Actor,
+        id: DomainId,
+        label: &str,
+    ) -> Result<Item<DomainId, OwnDomain>> {
         let label = self.title("domain.label", label)?;
         self.write(|tx| {
             let (me, previous) = self.owned::<OwnDomain>(tx, actor, id, Action::Change)?;
@@ -379,7 +417,11 @@ impl Portal {
     }
 
     /// Sets "what is important in my life"; the earlier text stays in the history.
-    pub fn set_what_matters(&self, actor: &Actor, text: &str) -> Result<Item<WhatMattersId, WhatMatters>> {
+    pub fn set_what_matters(
+        &self,
+        actor: &Actor,
+        text: &str,
+    ) -> Result<Item<WhatMattersId, WhatMatters>> {
         let text = self.body("what_matters.text", text)?;
         self.set_single(actor, WhatMatters { text })
     }
@@ -412,7 +454,11 @@ impl Portal {
     }
 
     /// A domain's status entries, newest first.
-    pub fn status_history(&self, actor: &Actor, domain: &DomainRef) -> Result<Vec<Item<StatusId, StatusEntry>>> {
+    pub fn status_history(
+        &self,
+        actor: &Actor,
+        domain: &DomainRef,
+    ) -> Result<Vec<Item<StatusId, StatusEntry>>> {
         let domain = domain.clone();
         self.list::<StatusEntry>(actor, |q| {
             let mut q = q.domain(domain);
@@ -452,7 +498,12 @@ impl Portal {
 
     /// Changes a goal. Its domain and author stay; lifecycle changes follow
     /// [`policy::goals`](crate::policy::goals).
-    pub fn edit_goal(&self, actor: &Actor, id: GoalId, edit: GoalEdit) -> Result<Item<GoalId, Goal>> {
+    pub fn edit_goal(
+        &self,
+        actor: &Actor,
+        id: GoalId,
+        edit: GoalEdit,
+    ) -> Result<Item<GoalId, Goal>> {
         let title = self.title("goal.title", &edit.title)?;
         let why = self.optional_body("goal.why", &edit.why)?;
         Self::planned_date("goal.target_date", edit.target_date)?;
@@ -475,7 +526,11 @@ impl Portal {
     }
 
     /// The actor's goals, in one domain or all, oldest first.
-    pub fn goals(&self, actor: &Actor, domain: Option<&DomainRef>) -> Result<Vec<Item<GoalId, Goal>>> {
+    pub fn goals(
+        &self,
+        actor: &Actor,
+        domain: Option<&DomainRef>,
+    ) -> Result<Vec<Item<GoalId, Goal>>> {
         let domain = domain.cloned();
         self.list::<Goal>(actor, |q| match domain {
             Some(d) => q.domain(d),
@@ -484,12 +539,20 @@ impl Portal {
     }
 
     /// Adds an activity under one of the actor's goals.
-    pub fn add_activity(&self, actor: &Actor, new: NewActivity) -> Result<Item<ActivityId, Activity>> {
+    pub fn add_activity(
+        &self,
+        actor: &Actor,
+        new: NewActivity,
+    ) -> Result<Item<ActivityId, Activity>> {
         let title = self.title("activity.title", &new.title)?;
         Self::planned_date("activity.due", new.due)?;
         self.write(|tx| {
             let (me, goal) = self.owned::<Goal>(tx, actor, new.goal, Action::Change)?;
-            let domain = goal.body.domain().cloned().ok_or_else(|| Error::not_found("goal", new.goal))?;
+            let domain = goal
+                .body
+                .domain()
+                .cloned()
+                .ok_or_else(|| Error::not_found("goal", new.goal))?;
             let activity = Activity {
                 goal: new.goal,
                 domain,
@@ -503,7 +566,12 @@ impl Portal {
     }
 
     /// Changes an activity's title, due date or state.
-    pub fn edit_activity(&self, actor: &Actor, id: ActivityId, edit: ActivityEdit) -> Result<Item<ActivityId, Activity>> {
+    pub fn edit_activity(
+        &self,
+        actor: &Actor,
+        id: ActivityId,
+        edit: ActivityEdit,
+    ) -> Result<Item<ActivityId, Activity>> {
         let title = self.title("activity.title", &edit.title)?;
         Self::planned_date("activity.due", edit.due)?;
         self.write(|tx| {
@@ -522,10 +590,16 @@ impl Portal {
     }
 
     /// The activities under a goal, oldest first.
-    pub fn activities(&self, actor: &Actor, goal: GoalId) -> Result<Vec<Item<ActivityId, Activity>>> {
+    pub fn activities(
+        &self,
+        actor: &Actor,
+        goal: GoalId,
+    ) -> Result<Vec<Item<ActivityId, Activity>>> {
         self.read(|tx| {
             let (_, record) = self.owned::<Goal>(tx, actor, goal, Action::View)?;
-            let query = ItemQuery::owner(record.owner).kind(ItemKind::Activity).parent(goal.item());
+            let query = ItemQuery::owner(record.owner)
+                .kind(ItemKind::Activity)
+                .parent(goal.item());
             let records = tx.items(&query)?;
             Ok(typed_all::<Activity>(records))
         })
@@ -544,15 +618,29 @@ impl Portal {
         self.past_day("completion.on", on)?;
         self.write(|tx| {
             let (me, _) = self.owned::<Activity>(tx, actor, id, Action::Change)?;
-            self.insert(tx, &me, ActivityCompletion { activity: id, on, note })
+            self.insert(
+                tx,
+                &me,
+                ActivityCompletion {
+                    activity: id,
+                    on,
+                    note,
+                },
+            )
         })
     }
 
     /// An activity's completion log, oldest first.
-    pub fn completions(&self, actor: &Actor, id: ActivityId) -> Result<Vec<Item<CompletionId, ActivityCompletion>>> {
+    pub fn completions(
+        &self,
+        actor: &Actor,
+        id: ActivityId,
+    ) -> Result<Vec<Item<CompletionId, ActivityCompletion>>> {
         self.read(|tx| {
             let (_, record) = self.owned::<Activity>(tx, actor, id, Action::View)?;
-            let query = ItemQuery::owner(record.owner).kind(ItemKind::ActivityCompletion).parent(id.item());
+            let query = ItemQuery::owner(record.owner)
+                .kind(ItemKind::ActivityCompletion)
+                .parent(id.item());
             Ok(typed_all::<ActivityCompletion>(tx.items(&query)?))
         })
     }
@@ -572,7 +660,11 @@ impl Portal {
     }
 
     /// Adds a medication to the actor's list.
-    pub fn add_medication(&self, actor: &Actor, medication: Medication) -> Result<Item<MedicationId, Medication>> {
+    pub fn add_medication(
+        &self,
+        actor: &Actor,
+        medication: Medication,
+    ) -> Result<Item<MedicationId, Medication>> {
         let medication = self.clean_medication(medication)?;
         self.write(|tx| {
             let me = self.toolbox_owner(tx, actor, Action::Change)?;
@@ -599,7 +691,11 @@ impl Portal {
         self.list::<Medication>(actor, |q| q)
     }
 
-    fn clean_network_person(&self, tx: &mut dyn Transaction, p: NetworkPerson) -> Result<NetworkPerson> {
+    fn clean_network_person(
+        &self,
+        tx: &mut dyn Transaction,
+        p: NetworkPerson,
+    ) -> Result<NetworkPerson> {
         in_range("network_person.closeness", i64::from(p.closeness), 1, 3)?;
         let mut support = p.support.clone();
         support.sort();
@@ -623,7 +719,11 @@ impl Portal {
     }
 
     /// Adds a person to the actor's network map.
-    pub fn add_network_person(&self, actor: &Actor, person: NetworkPerson) -> Result<Item<NetworkPersonId, NetworkPerson>> {
+    pub fn add_network_person(
+        &self,
+        actor: &Actor,
+        person: NetworkPerson,
+    ) -> Result<Item<NetworkPersonId, NetworkPerson>> {
         self.write(|tx| {
             let me = self.toolbox_owner(tx, actor, Action::Change)?;
             let person = self.clean_network_person(tx, person)?;
@@ -653,15 +753,23 @@ impl Portal {
     // ----- crisis plan ---------------------------------------------------------------------------
 
     /// Sets the actor's crisis plan; the earlier plan stays in the history.
-    pub fn set_crisis_plan(&self, actor: &Actor, plan: CrisisPlan) -> Result<Item<CrisisPlanId, CrisisPlan>> {
+    pub fn set_crisis_plan(
+        &self,
+        actor: &Actor,
+        plan: CrisisPlan,
+    ) -> Result<Item<CrisisPlanId, CrisisPlan>> {
         let plan = CrisisPlan {
             warning_signs: self.optional_body("crisis_plan.warning_signs", &plan.warning_signs)?,
             what_helps: self.optional_body("crisis_plan.what_helps", &plan.what_helps)?,
-            what_does_not_help: self.optional_body("crisis_plan.what_does_not_help", &plan.what_does_not_help)?,
+            what_does_not_help: self
+                .optional_body("crisis_plan.what_does_not_help", &plan.what_does_not_help)?,
             contacts: self.optional_body("crisis_plan.contacts", &plan.contacts)?,
-            do_not_involve: self.optional_body("crisis_plan.do_not_involve", &plan.do_not_involve)?,
-            treatment_preferences: self
-                .optional_body("crisis_plan.treatment_preferences", &plan.treatment_preferences)?,
+            do_not_involve: self
+                .optional_body("crisis_plan.do_not_involve", &plan.do_not_involve)?,
+            treatment_preferences: self.optional_body(
+                "crisis_plan.treatment_preferences",
+                &plan.treatment_preferences,
+            )?,
         };
         self.set_single(actor, plan)
     }
@@ -703,7 +811,10 @@ impl Portal {
     }
 
     /// The actor's exercise completions, newest first.
-    pub fn exercise_completions(&self, actor: &Actor) -> Result<Vec<Item<ExerciseCompletionId, ExerciseCompletion>>> {
+    pub fn exercise_completions(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<Item<ExerciseCompletionId, ExerciseCompletion>>> {
         self.list::<ExerciseCompletion>(actor, |mut q| {
             q.newest_first = true;
             q
@@ -719,7 +830,11 @@ impl Portal {
     }
 
     /// Writes a diary entry.
-    pub fn add_diary_entry(&self, actor: &Actor, entry: DiaryEntry) -> Result<Item<DiaryEntryId, DiaryEntry>> {
+    pub fn add_diary_entry(
+        &self,
+        actor: &Actor,
+        entry: DiaryEntry,
+    ) -> Result<Item<DiaryEntryId, DiaryEntry>> {
         let entry = self.clean_diary(entry)?;
         self.write(|tx| {
             let me = self.toolbox_owner(tx, actor, Action::Change)?;
@@ -788,8 +903,14 @@ impl Portal {
                 return Err(Error::not_found("measure", measure));
             };
             check_value(&m.kind, value)?;
-            let registration = Registration { measure, day, value };
-            let query = ItemQuery::owner(me.id).kind(ItemKind::Registration).parent(measure.item());
+            let registration = Registration {
+                measure,
+                day,
+                value,
+            };
+            let query = ItemQuery::owner(me.id)
+                .kind(ItemKind::Registration)
+                .parent(measure.item());
             let same_day = tx
                 .items(&query)?
                 .into_iter()
@@ -802,10 +923,16 @@ impl Portal {
     }
 
     /// A measure's registrations, newest day first.
-    pub fn registrations(&self, actor: &Actor, measure: MeasureId) -> Result<Vec<Item<RegistrationId, Registration>>> {
+    pub fn registrations(
+        &self,
+        actor: &Actor,
+        measure: MeasureId,
+    ) -> Result<Vec<Item<RegistrationId, Registration>>> {
         self.read(|tx| {
             let (_, record) = self.owned::<Measure>(tx, actor, measure, Action::View)?;
-            let query = ItemQuery::owner(record.owner).kind(ItemKind::Registration).parent(measure.item());
+            let query = ItemQuery::owner(record.owner)
+                .kind(ItemKind::Registration)
+                .parent(measure.item());
             let mut found = typed_all::<Registration>(tx.items(&query)?);
             sort_newest_day_first(&mut found);
             Ok(found)
@@ -820,9 +947,18 @@ impl Portal {
         self.read(|tx| {
             let person = acting(tx, actor)?;
             let history = tx.item_history(item)?;
-            let latest = history.last().ok_or_else(|| Error::not_found("item", item))?;
+            let latest = history
+                .last()
+                .ok_or_else(|| Error::not_found("item", item))?;
             let scope = Scope::of_item(latest.kind(), latest.body.domain(), item);
-            self.authorize(tx, &person, latest.owner, &scope, Action::View, Some(item.as_uuid()))?;
+            self.authorize(
+                tx,
+                &person,
+                latest.owner,
+                &scope,
+                Action::View,
+                Some(item.as_uuid()),
+            )?;
             Ok(history)
         })
     }
@@ -838,13 +974,26 @@ impl Portal {
                 .filter(|r| !r.removed)
                 .ok_or_else(|| Error::not_found("item", item))?;
             let scope = Scope::of_item(record.kind(), record.body.domain(), record.id);
-            self.authorize(tx, &person, record.owner, &scope, Action::Change, Some(item.as_uuid()))?;
+            self.authorize(
+                tx,
+                &person,
+                record.owner,
+                &scope,
+                Action::Change,
+                Some(item.as_uuid()),
+            )?;
             if record.kind() == ItemKind::Domain {
-                let in_use = tx.items(&ItemQuery::owner(record.owner).domain(DomainRef::Own(DomainId::from(item.as_uuid()))).newest(1))?;
+                let in_use = tx.items(
+                    &ItemQuery::owner(record.owner)
+                        .domain(DomainRef::Own(DomainId::from(item.as_uuid())))
+                        .newest(1),
+                )?;
                 if !in_use.is_empty() {
                     return Err(Error::invalid(
                         "domain",
-                        Problem::Inconsistent("a domain with goals or status entries cannot be removed"),
+                        Problem::Inconsistent(
+                            "a domain with goals or status entries cannot be removed",
+                        ),
                     ));
                 }
             }
@@ -881,7 +1030,9 @@ fn check_value(kind: &MeasureKind, value: MeasureValue) -> Result<()> {
             }
         }
         (MeasureKind::YesNo, MeasureValue::YesNo(_)) => Ok(()),
-        (MeasureKind::Scale, MeasureValue::Scale(s)) => in_range("registration.value", i64::from(s), 1, 10),
+        (MeasureKind::Scale, MeasureValue::Scale(s)) => {
+            in_range("registration.value", i64::from(s), 1, 10)
+        }
         (MeasureKind::Number { .. }, _) => Err(wrong_kind("number")),
         (MeasureKind::YesNo, _) => Err(wrong_kind("yes-no")),
         (MeasureKind::Scale, _) => Err(wrong_kind("scale")),

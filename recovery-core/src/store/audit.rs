@@ -34,7 +34,10 @@ impl AccessQuery {
             && self
                 .party
                 .is_none_or(|p| e.actor == p || e.counterpart == Some(p))
-            && self.scope.as_ref().is_none_or(|s| e.scope.as_ref() == Some(s))
+            && self
+                .scope
+                .as_ref()
+                .is_none_or(|s| e.scope.as_ref() == Some(s))
             && self.from.is_none_or(|t| e.at >= t)
             && self.until.is_none_or(|t| e.at < t)
             && self.before_seq.is_none_or(|s| entry.seq < s)
@@ -52,5 +55,9 @@ pub trait AuditTx {
     fn access_entries(&mut self, query: &AccessQuery) -> Result<Vec<AccessEntry>, StoreError>;
     /// Up to `limit` entries with sequence numbers above `after_seq`, in sequence order (for
     /// verification of the chain).
-    fn access_range(&mut self, after_seq: u64, limit: usize) -> Result<Vec<AccessEntry>, StoreError>;
+    fn access_range(
+        &mut self,
+        after_seq: u64,
+        limit: usize,
+    ) -> Result<Vec<AccessEntry>, StoreError>;
 }

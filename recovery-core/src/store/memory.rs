@@ -224,7 +224,9 @@ impl TeamTx for MemoryTx<'_> {
         if self.state.memberships.contains_key(&membership.id) {
             return Err(conflict(format!("membership {} exists", membership.id)));
         }
-        self.state.memberships.insert(membership.id, membership.clone());
+        self.state
+            .memberships
+            .insert(membership.id, membership.clone());
         self.undo.push(Undo::Membership(membership.id, None));
         Ok(())
     }
@@ -234,11 +236,16 @@ impl TeamTx for MemoryTx<'_> {
             .state
             .memberships
             .get(&membership.id)
-            .filter(|m| m.service_user == membership.service_user && m.provider == membership.provider)
+            .filter(|m| {
+                m.service_user == membership.service_user && m.provider == membership.provider
+            })
             .cloned()
             .ok_or_else(|| conflict(format!("membership {} cannot be updated", membership.id)))?;
-        self.state.memberships.insert(membership.id, membership.clone());
-        self.undo.push(Undo::Membership(membership.id, Some(before)));
+        self.state
+            .memberships
+            .insert(membership.id, membership.clone());
+        self.undo
+            .push(Undo::Membership(membership.id, Some(before)));
         Ok(())
     }
 
@@ -260,7 +267,10 @@ impl TeamTx for MemoryTx<'_> {
 
     fn put_grant(&mut self, grant: &Grant) -> Result<(), StoreError> {
         if !self.state.memberships.contains_key(&grant.membership) {
-            return Err(conflict(format!("membership {} does not exist", grant.membership)));
+            return Err(conflict(format!(
+                "membership {} does not exist",
+                grant.membership
+            )));
         }
         self.save_grants(grant.membership);
         let grants = self.state.grants.entry(grant.membership).or_default();
@@ -270,7 +280,11 @@ impl TeamTx for MemoryTx<'_> {
         Ok(())
     }
 
-    fn delete_grant(&mut self, membership: MembershipId, scope: &Scope) -> Result<bool, StoreError> {
+    fn delete_grant(
+        &mut self,
+        membership: MembershipId,
+        scope: &Scope,
+    ) -> Result<bool, StoreError> {
         let present = self
             .state
             .grants
@@ -295,7 +309,12 @@ impl TeamTx for MemoryTx<'_> {
     }
 
     fn grants(&mut self, membership: MembershipId) -> Result<Vec<Grant>, StoreError> {
-        Ok(self.state.grants.get(&membership).cloned().unwrap_or_default())
+        Ok(self
+            .state
+            .grants
+            .get(&membership)
+            .cloned()
+            .unwrap_or_default())
     }
 
     fn insert_proposal(&mut self, proposal: &Proposal) -> Result<(), StoreError> {
@@ -366,7 +385,10 @@ impl AuditTx for MemoryTx<'_> {
     fn append_access(&mut self, entry: &AccessEntry) -> Result<(), StoreError> {
         let expected = self.state.access_log.last().map_or(1, |e| e.seq + 1);
         if entry.seq != expected {
-            return Err(conflict(format!("access entry {} out of sequence", entry.seq)));
+            return Err(conflict(format!(
+                "access entry {} out of sequence",
+                entry.seq
+            )));
         }
         self.state.access_log.push(entry.clone());
         self.undo.push(Undo::Access);
@@ -389,9 +411,19 @@ impl AuditTx for MemoryTx<'_> {
             .collect())
     }
 
-    fn access_range(&mut self, after_seq: u64, limit: usize) -> Result<Vec<AccessEntry>, StoreError> {
+    fn access_range(
+        &mut self,
+        after_seq: u64,
+        limit: usize,
+    ) -> Result<Vec<AccessEntry>, StoreError> {
         // Sequence numbers run from 1 without gaps, so entry `n` sits at index `n - 1`.
-        let start = usize::try_from(after_seq).unwrap_or(usize::MAX).min(self.state.access_log.len());
-        Ok(self.state.access_log[start..].iter().take(limit).cloned().collect())
+        let start = usize::try_from(after_seq)
+            .unwrap_or(usize::MAX)
+            .min(self.state.access_log.len());
+        Ok(self.state.access_log[start..]
+            .iter()
+            .take(limit)
+            .cloned()
+            .collect())
     }
 }

@@ -57,7 +57,8 @@ pub trait TeamTx {
     /// [`StoreError::Conflict`] if the membership does not exist.
     fn put_grant(&mut self, grant: &Grant) -> Result<(), StoreError>;
     /// Removes the grant for a scope; returns whether there was one.
-    fn delete_grant(&mut self, membership: MembershipId, scope: &Scope) -> Result<bool, StoreError>;
+    fn delete_grant(&mut self, membership: MembershipId, scope: &Scope)
+    -> Result<bool, StoreError>;
     /// Removes every grant of a membership; returns how many there were.
     fn delete_grants(&mut self, membership: MembershipId) -> Result<usize, StoreError>;
     /// A membership's grants, ordered by scope (its string form).
