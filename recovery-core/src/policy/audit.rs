@@ -28,7 +28,8 @@ fn put_opt_uuid(buf: &mut Vec<u8>, id: Option<uuid::Uuid>) {
 
 /// The canonical bytes of an event: fixed order, length-prefixed strings, presence bytes.
 pub fn encode(event: &AccessEvent, buf: &mut Vec<u8>) {
-    buf.extend_from_slice(&event.at.timestamp_micros().to_be_bytes());
+    buf.extend_from_slice(&event.at.timestamp().to_be_bytes());
+    buf.extend_from_slice(&event.at.timestamp_subsec_nanos().to_be_bytes());
     buf.extend_from_slice(event.actor.as_uuid().as_bytes());
     buf.extend_from_slice(event.subject.as_uuid().as_bytes());
     put_str(buf, event.action.as_str());
