@@ -155,3 +155,109 @@ impl ChainWalk {
         self.first_break = found(kind);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::audit::{AccessAction, BreakKind};
+    use crate::model::ids::UserId;
+    use chrono::{TimeZone, Utc};
+    use proptest::prelude::*;
+
+    fn chain(n: usize) -> Vec<AccessEntry> {
+        let actor = UserId::new();
+        let subject = UserId::new();
+        let mut prev = GENESIS;
+        (0..n)
+            .map(|i| {
+                let event = AccessEvent {
+                    at: Utc
+                        .timestamp_opt(1_700_000_000 + i as i64, 0)
+                        .single()
+                        .expect("time"),
+                    actor,
+                    subject,
+                    action: AccessAction::View,
+                    scope: None,
+                    counterpart: None,
+                    target: None,
+                    level: None,
+                    outcome: Outcome::Allowed,
+                };
+                let hash = chain_hash(&prev, &event);
+                let entry = AccessEntry {
+                    seq: i as u64 + 1,
+                    event,
+                    prev_hash: prev,
+                    hash,
+                };
+                prev = hash;
+                entry
+            })
+            .collect()
+    }
+
+    fn verify(entries: Vec<AccessEntry>) -> Option<ChainBreak> {
+        let mut walk = ChainWalk::new();
+        for e in entries {
+            walk.push(e);
+        }
+        walk.finish().1
+    }
+
+    /// Renumbers entries 1..=n, as a careful forger would after moving rows.
+    fn renumber(mut entries: Vec<AccessEntry>) -> Vec<AccessEntry> {
+        for (i, e) in entries.iter_mut().enumerate() {
+            e.seq = i as u64 + 1;
+        }
+        entries
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        assert_eq!(verify(chain(50)), None);
+        assert_eq!(verify(Vec::new()), None);
+    }
+
+    proptest! {
+        #[test]
+        fn an_edit_is_found_where_it_was_made(n in 1usize..40, at in 0usize..40) {
+            let at = at % n;
+            let mut entries = chain(n);
+            entries[at].event.action = AccessAction::Grant;
+            prop_assert_eq!(verify(entries), Some(ChainBreak { seq: at as u64 + 1, kind: BreakKind::Edited }));
+        }
+
+        #[test]
+        fn a_deletion_is_found_where_the_gap_is(n in 2usize..40, at in 0usize..39, renumbered: bool) {
+            let at = at % (n - 1); // not the last entry: truncation at the end is undetectable
+            let mut entries = chain(n);
+            entries.remove(at);
+            if renumbered {
+                entries = renumber(entries);
+            }
+            prop_assert_eq!(verify(entries), Some(ChainBreak { seq: at as u64 + if renumbered { 1 } else { 2 }, kind: BreakKind::Deleted }));
+        }
+
+        #[test]
+        fn an_insertion_is_found_at_the_forged_entry(n in 1usize..40, at in 0usize..40, links_well: bool) {
+            let at = at % n; // before entry `at`, never after the last
+            let mut entries = chain(n);
+            let prev = if at == 0 { GENESIS } else { entries[at - 1].hash };
+            let mut forged = entries[at].clone();
+            forged.event.action = AccessAction::Revoke;
+            forged.prev_hash = if links_well { prev } else { [7; 32] };
+            forged.hash = chain_hash(&forged.prev_hash, &forged.event);
+            entries.insert(at, forged);
+            prop_assert_eq!(verify(renumber(entries)), Some(ChainBreak { seq: at as u64 + 1, kind: BreakKind::Inserted }));
+        }
+
+        #[test]
+        fn a_move_is_found_where_order_breaks(n in 2usize..40, at in 0usize..39) {
+            let at = at % (n - 1);
+            let mut entries = chain(n);
+            entries.swap(at, at + 1);
+            prop_assert_eq!(verify(renumber(entries)), Some(ChainBreak { seq: at as u64 + 1, kind: BreakKind::Reordered }));
+        }
+    }
+}
