@@ -1,0 +1,204 @@
+//! The embedded SQLite store (feature `sqlite`, on by default): one database file per portal.
+//!
+//! - **Safe with what it is given.** A file that is not a recovery-core database, a damaged
+//!   one, or one written by a newer version of the library is refused with a typed
+//!   [`StoreError`] and left byte-for-byte as it was: never rewritten, repaired or deleted.
+//! - **Durable.** WAL journal, `synchronous = NORMAL` (an application crash loses nothing
+//!   committed) or `FULL` with [`SqliteOptions::synchronous_full`] (a power cut neither).
+//! - **Versioned.** The schema version is `PRAGMA user_version`; migrations run on open, each
+//!   in one transaction (see `MIGRATIONS.md`).
+//! - **History kept.** Every version of every toolbox item stays in `item_versions`.
+//!
+//! The layout and encodings are recorded in `docs/adr/0002-sqlite-store.md`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{Connection, MAIN_DB, OpenFlags};
+
+use super::{Store, StoreError, Transaction, TxMode};
+use crate::config::SqliteOptions;
+
+mod encoding;
+mod error;
+mod migrations;
+mod people;
+mod toolbox;
+mod transaction;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use error::store_error;
+use transaction::SqliteTx;
+use validate::Existing;
+
+/// Enough cached statements for every item query shape the portal uses, and then some.
+const STATEMENT_CACHE: usize = 64;
+
+/// A [`Store`] in an SQLite database: a file, or memory for tests.
+///
+/// `SqliteStore` is `Send + Sync`. It holds one connection; transactions take turns on it, and
+/// other processes or stores on the same file wait for each other's writes up to
+/// [`SqliteOptions::busy_timeout_ms`].
+///
+/// ```
+/// use recovery_core::store::{SqliteStore, Store, TxMode};
+/// use recovery_core::SqliteOptions;
+///
+/// # let dir = std::env::temp_dir().join(format!("recovery-sqlite-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).ok();
+/// let store = SqliteStore::open(dir.join("portal.sqlite"), &SqliteOptions::default())?;
+/// let tx = store.transaction(TxMode::Read)?;
+/// tx.commit()?;
+/// # drop(store);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), recovery_core::store::StoreError>(())
+/// ```
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// The newest schema version (`PRAGMA user_version`) this library writes and reads.
+    pub const SCHEMA_VERSION: u32 = migrations::LATEST;
+
+    /// The `PRAGMA application_id` that marks a file as a recovery-core database.
+    pub const APPLICATION_ID: i32 = migrations::APPLICATION_ID;
+
+    /// Opens the database at `path`, creating it if there is no file (or an empty one), and
+    /// brings its schema up to [`SqliteStore::SCHEMA_VERSION`].
+    ///
+    /// Before anything is written, the file is checked; these leave it untouched:
+    /// - [`StoreError::NotADatabase`]: not an SQLite file, or another application's database;
+    /// - [`StoreError::Corrupt`]: the file is damaged where opening reads it (its schema), or
+    ///   anywhere, if it is about to be migrated;
+    /// - [`StoreError::TooNew`]: written by a newer version of this library;
+    /// - [`StoreError::Io`]: the path is a directory, or cannot be read or created;
+    /// - [`StoreError::ReadOnly`]: the file or its directory cannot be written.
+    ///
+    /// Damage in pages that opening does not read is reported as [`StoreError::Corrupt`] by the
+    /// first call that reads them, and by [`SqliteStore::check_integrity`].
+    pub fn open(path: impl AsRef<Path>, options: &SqliteOptions) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        let flags = match validate::validate(path)? {
+            Existing::Fresh => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            // It was checked as it is: if it has vanished since, do not make a new one.
+            Existing::Ours { .. } => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        };
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(store_error)?;
+        // SQLite silently opens a write-protected file read-only.
+        if conn.is_readonly(MAIN_DB).map_err(store_error)? {
+            return Err(StoreError::ReadOnly);
+        }
+        let store = Self::prepare(conn, options, Some(path.to_path_buf()))?;
+        store.migrate_to(Self::SCHEMA_VERSION)?;
+        Ok(store)
+    }
+
+    /// A store in memory, gone when dropped: for tests, benchmarks and demos.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let conn = Connection::open_in_memory().map_err(store_error)?;
+        let store = Self::prepare(conn, &SqliteOptions::default(), None)?;
+        store.migrate_to(Self::SCHEMA_VERSION)?;
+        Ok(store)
+    }
+
+    /// The file the store keeps its data in; `None` for a store in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Reads the whole database and checks every page and record (SQLite's `quick_check`):
+    /// [`StoreError::Corrupt`] with SQLite's first finding if the file is damaged. Takes time in
+    /// proportion to the file's size, and waits for any open transaction to finish.
+    pub fn check_integrity(&self) -> Result<(), StoreError> {
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        validate::check_integrity(&conn)
+    }
+
+    /// Creates a database at `path` with the schema only up to `version`, as an older version of
+    /// the library would have left it, and closes it. For migration tests: fill the file with
+    /// rows of that version through `rusqlite`, then [`SqliteStore::open`] it.
+    #[doc(hidden)]
+    pub fn create_at_version(path: impl AsRef<Path>, version: u32) -> Result<(), StoreError> {
+        let path = path.as_ref();
+        if version > Self::SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: Self::SCHEMA_VERSION,
+            });
+        }
+        if validate::validate(path)? != Existing::Fresh {
+            return Err(StoreError::Conflict {
+                detail: "a database already exists at the path".to_owned(),
+            });
+        }
+        let conn = Connection::open(path).map_err(store_error)?;
+        let store = Self::prepare(conn, &SqliteOptions::default(), Some(path.to_path_buf()))?;
+        store.migrate_to(version)
+    }
+
+    /// Applies the connection settings every store runs with.
+    fn prepare(
+        conn: Connection,
+        options: &SqliteOptions,
+        path: Option<PathBuf>,
+    ) -> Result<Self, StoreError> {
+        conn.busy_timeout(Duration::from_millis(u64::from(options.busy_timeout_ms)))
+            .map_err(store_error)?;
+        // Returns the mode now in force: `memory` for a store in memory, `wal` for a file
+        // unless the file system cannot share memory between processes.
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(store_error)?;
+        if path.is_some() && !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Backend {
+                detail: format!("the database cannot use WAL (journal mode stays {mode})"),
+            });
+        }
+        let synchronous = if options.synchronous_full {
+            "FULL"
+        } else {
+            "NORMAL"
+        };
+        conn.pragma_update(None, "synchronous", synchronous)
+            .map_err(store_error)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(store_error)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path,
+        })
+    }
+
+    fn migrate_to(&self, version: u32) -> Result<(), StoreError> {
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        migrations::migrate(&conn, version)
+    }
+}
+
+impl Store for SqliteStore {
+    fn transaction(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError> {
+        Ok(Box::new(SqliteTx::begin(&self.conn, mode)?))
+    }
+}

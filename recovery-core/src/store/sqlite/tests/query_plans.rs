@@ -1,0 +1,205 @@
+//! Every query the portal makes is served by an index: `EXPLAIN QUERY PLAN` shows a `SEARCH`
+//! through the expected index and never a full `SCAN` of a table.
+
+use rusqlite::params_from_iter;
+
+use super::*;
+use crate::store::ItemQuery;
+use crate::store::sqlite::toolbox::items_sql;
+
+/// The plan's lines for `sql` with `values` bound.
+fn plan(store: &SqliteStore, sql: &str, values: Vec<rusqlite::types::Value>) -> Vec<String> {
+    let conn = store.conn.lock().unwrap();
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    stmt.query_map(params_from_iter(values), |row| row.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn assert_searches(lines: &[String], table: &str, index: &str, what: &str) {
+    let on_table: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains(&format!(" {table} ")))
+        .collect();
+    assert!(
+        !on_table.is_empty(),
+        "{what}: no step reads {table}: {lines:?}"
+    );
+    for line in on_table {
+        assert!(
+            line.starts_with(&format!("SEARCH {table} USING ")),
+            "{what}: {line}"
+        );
+        assert!(line.contains(index), "{what}: expected {index}, got {line}");
+    }
+    assert!(
+        !lines.iter().any(|l| l.starts_with("SCAN")),
+        "{what}: a full scan in {lines:?}"
+    );
+}
+
+#[test]
+fn every_item_query_shape_the_portal_uses_searches_an_index() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let owner = UserId::new();
+    let housing = DomainRef::Catalogue("housing".to_owned());
+    let own = DomainRef::Own(DomainId::new());
+    let parent = GoalId::new().item();
+    let base = || ItemQuery::owner(owner);
+    let shapes: Vec<(&str, ItemQuery, &str)> = vec![
+        (
+            "a list of one kind",
+            base().kind(ItemKind::Goal),
+            "items_by_owner_kind",
+        ),
+        (
+            "the newest of one kind",
+            base().kind(ItemKind::CrisisPlan).newest(1),
+            "items_by_owner_kind",
+        ),
+        (
+            "recent completions",
+            base().kind(ItemKind::ActivityCompletion).newest(5),
+            "items_by_owner_kind",
+        ),
+        (
+            "the dashboard's kinds",
+            base().kinds(&[
+                ItemKind::WhatMatters,
+                ItemKind::Goal,
+                ItemKind::Activity,
+                ItemKind::Medication,
+                ItemKind::NetworkPerson,
+                ItemKind::CrisisPlan,
+                ItemKind::Measure,
+            ]),
+            "items_by_owner_kind",
+        ),
+        ("every item of an owner", base(), "items_by_owner_kind"),
+        (
+            "history-aware list",
+            ItemQuery {
+                include_removed: true,
+                ..base().kind(ItemKind::Diary)
+            },
+            "items_by_owner_kind",
+        ),
+        (
+            "created since",
+            ItemQuery {
+                created_since: Some(at(1, 0)),
+                ..base().kind(ItemKind::Registration)
+            },
+            "items_by_owner_kind",
+        ),
+        (
+            "latest status of a domain",
+            base()
+                .kind(ItemKind::Status)
+                .domain(housing.clone())
+                .newest(1),
+            "items_by_owner_domain",
+        ),
+        (
+            "status entries of a domain",
+            ItemQuery {
+                newest_first: true,
+                ..base().kind(ItemKind::Status).domain(own.clone())
+            },
+            "items_by_owner_domain",
+        ),
+        (
+            "goals of a domain",
+            base().kind(ItemKind::Goal).domain(housing),
+            "items_by_owner_domain",
+        ),
+        (
+            "a domain in use",
+            base().domain(own).newest(1),
+            "items_by_owner_domain",
+        ),
+        (
+            "a goal's activities",
+            base().kind(ItemKind::Activity).parent(parent),
+            "items_by_owner_parent",
+        ),
+        (
+            "a measure's registrations",
+            base().kind(ItemKind::Registration).parent(parent),
+            "items_by_owner_parent",
+        ),
+        (
+            "an activity's completions",
+            base().kind(ItemKind::ActivityCompletion).parent(parent),
+            "items_by_owner_parent",
+        ),
+        (
+            "anything under a parent",
+            base().parent(parent),
+            "items_by_owner_parent",
+        ),
+    ];
+    for (what, query, index) in shapes {
+        let (sql, values) = items_sql(&query);
+        assert_searches(&plan(&store, &sql, values), "items", index, what);
+    }
+}
+
+#[test]
+fn point_reads_and_writes_use_primary_keys() {
+    use crate::store::sqlite::people::SELECT_PERSON;
+    use crate::store::sqlite::toolbox::{SELECT_HISTORY, SELECT_ITEM, UPDATE_ITEM};
+    use rusqlite::types::Value;
+
+    let store = SqliteStore::open_in_memory().unwrap();
+    let id = || Value::Blob(vec![7; 16]);
+    assert_searches(
+        &plan(&store, SELECT_PERSON, vec![id()]),
+        "people",
+        "PRIMARY KEY",
+        "a person",
+    );
+    assert_searches(
+        &plan(&store, SELECT_ITEM, vec![id()]),
+        "items",
+        "sqlite_autoindex_items_1",
+        "an item",
+    );
+    let update = vec![Value::Null; 7]
+        .into_iter()
+        .chain([
+            id(),
+            Value::Integer(1),
+            id(),
+            Value::Null,
+            Value::Integer(0),
+        ])
+        .collect();
+    assert_searches(
+        &plan(&store, UPDATE_ITEM, update),
+        "items",
+        "sqlite_autoindex_items_1",
+        "an update",
+    );
+
+    let lines = plan(&store, SELECT_HISTORY, vec![id()]);
+    assert!(
+        lines.iter().any(
+            |l| l.starts_with("SEARCH v USING INDEX sqlite_autoindex_item_versions_1 (item=?)")
+        ),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("SEARCH i USING INDEX sqlite_autoindex_items_1 (id=?)")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("SCAN") || l.contains("TEMP B-TREE")),
+        "{lines:?}"
+    );
+}

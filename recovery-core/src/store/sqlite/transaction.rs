@@ -1,0 +1,71 @@
+//! A transaction: the connection's lock held for its whole life, `BEGIN` at the start, `COMMIT`
+//! on commit and `ROLLBACK` if dropped without.
+
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use super::error::store_error;
+use crate::store::{StoreError, Transaction, TxMode};
+
+/// A transaction on the store's one connection. The [`PeopleTx`](crate::store::PeopleTx) and
+/// [`ToolboxTx`](crate::store::ToolboxTx) methods live beside their SQL in `people.rs` and
+/// `toolbox.rs`.
+pub(super) struct SqliteTx<'a> {
+    conn: MutexGuard<'a, Connection>,
+}
+
+impl<'a> SqliteTx<'a> {
+    /// Takes the connection and begins: `IMMEDIATE` takes the write lock now, so a write
+    /// transaction waits for other writers (up to the busy timeout) at its start rather than
+    /// failing halfway; `DEFERRED` reads from one snapshot without blocking writers.
+    pub(super) fn begin(conn: &'a Mutex<Connection>, mode: TxMode) -> Result<Self, StoreError> {
+        // A panic while the lock was held dropped that transaction first, which rolled it back:
+        // the connection behind a poisoned lock is consistent.
+        let conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !conn.is_autocommit() {
+            // A transaction whose rollback failed in Drop (an I/O error) is still open.
+            conn.execute_batch("ROLLBACK").map_err(store_error)?;
+        }
+        let begin = match mode {
+            TxMode::Read => "BEGIN DEFERRED",
+            TxMode::Write => "BEGIN IMMEDIATE",
+        };
+        conn.prepare_cached(begin)
+            .and_then(|mut s| s.execute([]))
+            .map_err(store_error)?;
+        Ok(Self { conn })
+    }
+
+    /// The connection, while the transaction is still open. After some errors (a full disk, an
+    /// I/O error) SQLite rolls the whole transaction back by itself; a statement run after that
+    /// would commit on its own, so it is refused instead.
+    pub(super) fn conn(&self) -> Result<&Connection, StoreError> {
+        if self.conn.is_autocommit() {
+            return Err(StoreError::Backend {
+                detail: "the transaction was rolled back after an earlier error".to_owned(),
+            });
+        }
+        Ok(&self.conn)
+    }
+}
+
+impl Transaction for SqliteTx<'_> {
+    fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        // On failure the transaction may still be open; Drop rolls it back.
+        self.conn
+            .prepare_cached("COMMIT")
+            .and_then(|mut s| s.execute([]))
+            .map_err(store_error)?;
+        Ok(())
+    }
+}
+
+impl Drop for SqliteTx<'_> {
+    fn drop(&mut self) {
+        if !self.conn.is_autocommit() {
+            // Nothing to report to: if this fails, the next `begin` rolls back again.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
