@@ -1,14 +1,16 @@
 //! How model values become SQLite values and back: ids as 16-byte BLOBs, times as INTEGER
-//! nanoseconds since the Unix epoch (UTC), item bodies as JSON text.
+//! nanoseconds since the Unix epoch (UTC), enums by their stable names, item bodies and proposal
+//! contents as JSON text.
 //!
 //! Decoding failures never quote what was stored: a body is health text.
 
 use chrono::{DateTime, Utc};
 use rusqlite::Row;
 use rusqlite::types::{Type, Value};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::model::people::Profession;
 use crate::model::toolbox::{ItemBody, MeasureValue};
 use crate::store::StoreError;
 
@@ -23,6 +25,16 @@ pub(super) fn uuid_at(row: &Row<'_>, idx: usize) -> rusqlite::Result<Uuid> {
     Uuid::from_slice(bytes).map_err(|_| {
         rusqlite::Error::FromSqlConversionFailure(idx, Type::Blob, Box::new(Undecodable))
     })
+}
+
+/// A nullable 16-byte BLOB column as a UUID.
+pub(super) fn optional_uuid_at(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Uuid>> {
+    match row.get_ref(idx)?.as_blob_or_null()? {
+        None => Ok(None),
+        Some(bytes) => Uuid::from_slice(bytes).map(Some).map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(idx, Type::Blob, Box::new(Undecodable))
+        }),
+    }
 }
 
 /// A time as nanoseconds since the epoch: exact for every `DateTime<Utc>` from 1677 to 2262
@@ -46,12 +58,13 @@ pub(super) fn time_from_sql(nanos: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_nanos(nanos)
 }
 
-/// A value that compares with every stored time as `since` would: the bound of a
-/// `created_at >= ?` filter. Unlike [`time_to_sql`] it takes any time: before 1677 it is minus
-/// infinity, after 2262 plus infinity, and a leap second is the start of the next second.
-pub(super) fn time_lower_bound(since: DateTime<Utc>) -> Value {
-    let nanos = i128::from(since.timestamp()) * 1_000_000_000
-        + i128::from(since.timestamp_subsec_nanos().min(1_000_000_000));
+/// A value that compares with every stored time as `bound` itself would, for the bound of a
+/// filter such as `created_at >= ?` or `at < ?`. Unlike [`time_to_sql`] it takes any time:
+/// before 1677 it is minus infinity, after 2262 plus infinity, and a leap second is the start of
+/// the next second (no stored time lies between the two).
+pub(super) fn time_bound(bound: DateTime<Utc>) -> Value {
+    let nanos = i128::from(bound.timestamp()) * 1_000_000_000
+        + i128::from(bound.timestamp_subsec_nanos().min(1_000_000_000));
     match i64::try_from(nanos) {
         Ok(n) => Value::Integer(n),
         Err(_) if nanos < 0 => Value::Real(f64::NEG_INFINITY),
@@ -74,34 +87,50 @@ pub(super) fn body_to_sql(
             }
         }
     }
-    serde_json::to_string(body).map_err(|_| StoreError::Backend {
-        detail: format!("item {item}: body does not encode as JSON"),
+    json_to_sql(body, format_args!("item {item}"))
+}
+
+/// A value as JSON text.
+pub(super) fn json_to_sql<T: Serialize>(
+    value: &T,
+    whose: impl std::fmt::Display,
+) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|_| StoreError::Backend {
+        detail: format!("{whose}: does not encode as JSON"),
     })
 }
 
-/// The inverse of [`body_to_sql`].
-pub(super) fn body_from_sql(
+/// The inverse of [`json_to_sql`]: [`StoreError::Corrupt`] if the text is not such a value
+/// (without quoting it).
+pub(super) fn json_from_sql<T: DeserializeOwned>(
     json: &str,
-    item: impl std::fmt::Display,
-) -> Result<ItemBody, StoreError> {
+    whose: impl std::fmt::Display,
+) -> Result<T, StoreError> {
     serde_json::from_str(json).map_err(|_| StoreError::Corrupt {
-        detail: format!("item {item}: stored body does not decode"),
+        detail: format!("{whose}: stored JSON does not decode"),
     })
 }
 
-/// A profession's stable name (its serde name, e.g. `mental-health-nurse`).
-pub(super) fn profession_to_sql(profession: Profession) -> Result<String, StoreError> {
-    match serde_json::to_value(profession) {
+/// A unit enum variant by its serde name (`mental-health-nurse`, `on-hold`, `not-shared`): the
+/// same stable, kebab-case name the model's `as_str` methods give.
+pub(super) fn name_to_sql<T: Serialize>(value: T) -> Result<String, StoreError> {
+    match serde_json::to_value(value) {
         Ok(serde_json::Value::String(name)) => Ok(name),
         _ => Err(StoreError::Backend {
-            detail: "a profession does not encode as a name".to_owned(),
+            detail: format!("a {} does not encode as a name", short_type_name::<T>()),
         }),
     }
 }
 
-/// The inverse of [`profession_to_sql`].
-pub(super) fn profession_from_sql(name: String) -> Option<Profession> {
-    serde_json::from_value(serde_json::Value::String(name)).ok()
+/// The inverse of [`name_to_sql`]; `None` for a name this library does not know.
+pub(super) fn name_from_sql<T: DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
+/// The last segment of a type's path, for messages.
+fn short_type_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    full.rsplit("::").next().unwrap_or(full)
 }
 
 #[cfg(test)]
@@ -147,17 +176,14 @@ mod tests {
     }
 
     #[test]
-    fn lower_bounds_compare_like_the_time() {
+    fn bounds_compare_like_the_time() {
         let t =
             Utc.with_ymd_and_hms(2024, 5, 17, 8, 0, 0).unwrap() + chrono::Duration::nanoseconds(5);
-        assert_eq!(
-            time_lower_bound(t),
-            Value::Integer(time_to_sql(t, "t").unwrap())
-        );
+        assert_eq!(time_bound(t), Value::Integer(time_to_sql(t, "t").unwrap()));
         let ancient = Utc.with_ymd_and_hms(1000, 1, 1, 0, 0, 0).unwrap();
-        assert_eq!(time_lower_bound(ancient), Value::Real(f64::NEG_INFINITY));
+        assert_eq!(time_bound(ancient), Value::Real(f64::NEG_INFINITY));
         let far = Utc.with_ymd_and_hms(3000, 1, 1, 0, 0, 0).unwrap();
-        assert_eq!(time_lower_bound(far), Value::Real(f64::INFINITY));
+        assert_eq!(time_bound(far), Value::Real(f64::INFINITY));
         let leap = chrono::NaiveDate::from_ymd_opt(2016, 12, 31)
             .unwrap()
             .and_hms_nano_opt(23, 59, 59, 1_500_000_000)
@@ -165,7 +191,7 @@ mod tests {
             .and_utc();
         let next = Utc.with_ymd_and_hms(2017, 1, 1, 0, 0, 0).unwrap();
         assert_eq!(
-            time_lower_bound(leap),
+            time_bound(leap),
             Value::Integer(time_to_sql(next, "t").unwrap())
         );
         assert!(
@@ -176,7 +202,7 @@ mod tests {
 
     #[test]
     fn every_profession_round_trips_by_name() {
-        use Profession::*;
+        use crate::model::people::Profession::{self, *};
         for p in [
             Psychologist,
             Psychiatrist,
@@ -188,13 +214,53 @@ mod tests {
             PeerWorker,
             Other,
         ] {
-            let name = profession_to_sql(p).unwrap();
+            let name = name_to_sql(p).unwrap();
             assert!(!name.contains('"'));
-            assert_eq!(profession_from_sql(name), Some(p));
+            assert_eq!(name_from_sql::<Profession>(&name), Some(p));
         }
         assert_eq!(
-            profession_to_sql(MentalHealthNurse).unwrap(),
+            name_to_sql(MentalHealthNurse).unwrap(),
             "mental-health-nurse"
         );
+        assert_eq!(name_from_sql::<Profession>("astrologer"), None);
+    }
+
+    #[test]
+    fn enum_names_are_the_models_own_stable_names() {
+        use crate::error::DenyReason;
+        use crate::model::audit::AccessAction;
+        use crate::model::team::{Level, ProposalStatus, TeamStatus};
+        for a in AccessAction::ALL {
+            assert_eq!(name_to_sql(a).unwrap(), a.as_str());
+        }
+        for l in [Level::None, Level::View, Level::Suggest] {
+            assert_eq!(name_to_sql(l).unwrap(), l.as_str());
+        }
+        for s in [
+            ProposalStatus::Pending,
+            ProposalStatus::Accepted,
+            ProposalStatus::Rejected,
+        ] {
+            assert_eq!(name_to_sql(s).unwrap(), s.as_str());
+        }
+        for s in [
+            TeamStatus::Proposed,
+            TeamStatus::Active,
+            TeamStatus::Inactive,
+        ] {
+            assert_eq!(name_to_sql(s).unwrap(), s.code());
+        }
+        let reasons = [
+            DenyReason::NotShared,
+            DenyReason::WrongRole,
+            DenyReason::NoCareTeam,
+            DenyReason::GrantExpired,
+            DenyReason::OwnerOnly,
+            DenyReason::NotAParty,
+        ];
+        for r in reasons {
+            assert_eq!(name_to_sql(r).unwrap(), r.as_str());
+            assert_eq!(name_from_sql::<DenyReason>(r.as_str()), Some(r));
+        }
     }
 }

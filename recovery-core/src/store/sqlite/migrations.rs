@@ -12,7 +12,11 @@ use crate::store::StoreError;
 
 /// Every migration, in order: entry `n - 1` takes a database from version `n - 1` to `n`.
 /// Adding a migration is adding a line; never edit a shipped one.
-const MIGRATIONS: &[Migration] = &[Migration::new(1, include_str!("migrations/001_init.sql"))];
+const MIGRATIONS: &[Migration] = &[
+    Migration::new(1, include_str!("migrations/001_init.sql")),
+    Migration::new(2, include_str!("migrations/002_care_teams.sql")),
+    Migration::new(3, include_str!("migrations/003_access_log.sql")),
+];
 
 /// The newest schema version this code knows.
 pub(super) const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -131,6 +135,34 @@ mod tests {
         migrate(&conn, 1).unwrap();
         assert_eq!(version(&conn).unwrap(), 1);
         assert_eq!(application_id(&conn).unwrap(), APPLICATION_ID);
+        migrate(&conn, 2).unwrap();
+        assert_eq!(version(&conn).unwrap(), 2);
+        migrate(&conn, 1).unwrap();
+        assert_eq!(version(&conn).unwrap(), 2, "migrating never goes back");
+    }
+
+    #[test]
+    fn a_failing_later_migration_keeps_the_earlier_ones() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn, 1).unwrap();
+        // A table of the same name makes migration 2 fail after its first tables.
+        conn.execute_batch("CREATE TABLE comments (x INTEGER)")
+            .unwrap();
+        let err = migrate(&conn, LATEST).unwrap_err();
+        assert!(matches!(err, StoreError::Backend { .. }), "{err:?}");
+        assert_eq!(version(&conn).unwrap(), 1, "migration 1 stays applied");
+        let memberships: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'memberships'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(memberships, 0, "migration 2 was rolled back as a whole");
+        // Once the obstacle is gone, the next open carries on from version 1.
+        conn.execute_batch("DROP TABLE comments").unwrap();
+        migrate(&conn, LATEST).unwrap();
+        assert_eq!(version(&conn).unwrap(), LATEST);
     }
 
     #[test]

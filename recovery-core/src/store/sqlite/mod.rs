@@ -7,7 +7,11 @@
 //!   committed) or `FULL` with [`SqliteOptions::synchronous_full`] (a power cut neither).
 //! - **Versioned.** The schema version is `PRAGMA user_version`; migrations run on open, each
 //!   in one transaction (see `MIGRATIONS.md`).
-//! - **History kept.** Every version of every toolbox item stays in `item_versions`.
+//! - **History kept.** Every version of every toolbox item stays in `item_versions`; the
+//!   access log is append-only.
+//!
+//! One file per capability: `people.rs`, `toolbox.rs`, `team.rs` and `audit.rs` hold each
+//! capability's SQL; `migrations/` its tables.
 //!
 //! The layout and encodings are recorded in `docs/adr/0002-sqlite-store.md`.
 
@@ -20,10 +24,12 @@ use rusqlite::{Connection, MAIN_DB, OpenFlags};
 use super::{Store, StoreError, Transaction, TxMode};
 use crate::config::SqliteOptions;
 
+mod audit;
 mod encoding;
 mod error;
 mod migrations;
 mod people;
+mod team;
 mod toolbox;
 mod transaction;
 mod validate;

@@ -2,9 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::encoding::{
-    profession_from_sql, profession_to_sql, time_from_sql, time_to_sql, uuid_at,
-};
+use super::encoding::{name_from_sql, name_to_sql, time_from_sql, time_to_sql, uuid_at};
 use super::error::{about, store_error};
 use super::transaction::SqliteTx;
 use crate::model::ids::UserId;
@@ -25,7 +23,7 @@ impl PeopleTx for SqliteTx<'_> {
     fn insert_person(&mut self, person: &Person) -> Result<(), StoreError> {
         let (profession, organisation) = match &person.provider {
             Some(p) => (
-                Some(profession_to_sql(p.profession)?),
+                Some(name_to_sql(p.profession)?),
                 Some(p.organisation.as_str()),
             ),
             None => (None, None),
@@ -90,7 +88,7 @@ impl PersonRow {
         let role = Role::parse(&self.role).ok_or_else(|| corrupt("role"))?;
         let provider = match (self.profession, self.organisation) {
             (Some(profession), Some(organisation)) => Some(ProviderDetails {
-                profession: profession_from_sql(profession).ok_or_else(|| corrupt("profession"))?,
+                profession: name_from_sql(&profession).ok_or_else(|| corrupt("profession"))?,
                 organisation,
             }),
             _ => None,

@@ -7,7 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::encoding::{
-    body_from_sql, body_to_sql, time_from_sql, time_lower_bound, time_to_sql, uuid_at,
+    body_to_sql, json_from_sql, time_bound, time_from_sql, time_to_sql, uuid_at,
 };
 use super::error::{about, store_error};
 use super::transaction::SqliteTx;
@@ -179,7 +179,7 @@ pub(super) fn items_sql(query: &ItemQuery) -> (String, Vec<Value>) {
     }
     if let Some(since) = query.created_since {
         sql.push_str(" AND created_at >= ?");
-        values.push(time_lower_bound(since));
+        values.push(time_bound(since));
     }
     sql.push_str(if query.newest_first {
         " ORDER BY created_at DESC, id DESC"
@@ -243,9 +243,9 @@ impl ItemRow {
 
     fn into_record(self) -> Result<ItemRecord, StoreError> {
         Ok(ItemRecord {
-            body: body_from_sql(
+            body: json_from_sql(
                 &self.body,
-                format_args!("{} version {}", self.id, self.version),
+                format_args!("item {} version {}", self.id, self.version),
             )?,
             id: self.id,
             owner: self.owner,

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 
 use super::*;
 use crate::config::SqliteOptions;
+use crate::model::team::{Level, Membership, Scope, TeamStatus};
 
 /// The schema as SQLite keeps it: every table, index and trigger (type, name, table and its
 /// SQL with whitespace normalised), with the version pragmas.
@@ -121,6 +122,57 @@ fn a_v1_file_with_data_opens_with_its_data() {
             .timestamp_subsec_nanos(),
         123_456_789
     );
+    // The tables of later versions are there and work.
+    let team = Membership {
+        id: MembershipId::new(),
+        service_user: owner,
+        provider: UserId::new(),
+        status: TeamStatus::Proposed,
+        invited_at: at(1, 0),
+        accepted_at: None,
+        ended: None,
+    };
+    write(&store, |tx| tx.insert_membership(&team));
+    assert_eq!(read(&store, |tx| tx.membership(team.id)), Some(team));
+    assert_eq!(read(&store, |tx| tx.last_access()), None);
+}
+
+#[test]
+fn a_v2_file_with_a_care_team_opens_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.sqlite");
+    SqliteStore::create_at_version(&path, 2).unwrap();
+    let (membership, user, provider) = ([3u8; 16], [4u8; 16], [5u8; 16]);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO memberships (id, service_user, provider, status, invited_at, accepted_at)
+             VALUES (?1, ?2, ?3, 'active', 1700000000000000000, 1700000000000000500)",
+            [&membership, &user, &provider],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO grants (membership, scope, level, granted_at)
+             VALUES (?1, 'domain/catalogue:housing', 'suggest', 1700000000000000600)",
+            [&membership],
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(&path, &SqliteOptions::default()).unwrap();
+    let id = MembershipId::from_uuid(uuid::Uuid::from_bytes(membership));
+    let found = read(&store, |tx| tx.membership(id)).unwrap();
+    assert_eq!(found.status, TeamStatus::Active);
+    assert_eq!(
+        found.accepted_at,
+        Some(DateTime::from_timestamp_nanos(1_700_000_000_000_000_500))
+    );
+    let grants = read(&store, |tx| tx.grants(id));
+    assert_eq!(grants.len(), 1);
+    assert_eq!(
+        grants[0].scope,
+        Scope::Domain(DomainRef::Catalogue("housing".to_owned()))
+    );
+    assert_eq!(grants[0].level, Level::Suggest);
 }
 
 #[test]

@@ -11,9 +11,12 @@ use crate::model::people::{Person, Profession, ProviderDetails, Role};
 use crate::model::toolbox::*;
 use crate::store::{MemoryStore, Store, StoreError, Transaction, TxMode};
 
+mod audit;
 mod migrations;
 mod opening;
+mod portal;
 mod query_plans;
+mod team;
 mod toolbox;
 mod transactions;
 

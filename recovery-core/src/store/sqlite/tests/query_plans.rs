@@ -203,3 +203,177 @@ fn point_reads_and_writes_use_primary_keys() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn every_team_and_access_log_query_the_portal_uses_searches_an_index() {
+    use crate::model::team::{ProposalStatus, Scope};
+    use crate::store::sqlite::audit::{ACCESS_RANGE, LAST_ACCESS, access_entries_sql};
+    use crate::store::sqlite::team::{
+        SELECT_COMMENTS, SELECT_GRANTS, SELECT_MEMBERSHIP, SELECT_PROPOSAL, memberships_sql,
+        proposals_sql,
+    };
+    use crate::store::{AccessQuery, MembershipQuery, ProposalQuery};
+    use rusqlite::types::Value;
+
+    let store = SqliteStore::open_in_memory().unwrap();
+    let (user, provider) = (UserId::new(), UserId::new());
+    let id = || Value::Blob(vec![7; 16]);
+
+    let memberships = [
+        (
+            "a service user's team",
+            MembershipQuery {
+                service_user: Some(user),
+                provider: None,
+            },
+            "memberships_by_service_user",
+        ),
+        (
+            "one member of a team",
+            MembershipQuery {
+                service_user: Some(user),
+                provider: Some(provider),
+            },
+            "memberships_by_service_user",
+        ),
+        (
+            "a provider's caseload",
+            MembershipQuery {
+                service_user: None,
+                provider: Some(provider),
+            },
+            "memberships_by_provider",
+        ),
+    ];
+    for (what, query, index) in memberships {
+        let (sql, values) = memberships_sql(&query);
+        assert_searches(&plan(&store, &sql, values), "memberships", index, what);
+    }
+
+    let pending = Some(ProposalStatus::Pending);
+    let proposals = [
+        (
+            "a provider's pending proposals",
+            ProposalQuery {
+                owner: None,
+                provider: Some(provider),
+                status: pending,
+            },
+            "proposals_by_provider",
+        ),
+        (
+            "a provider's proposals",
+            ProposalQuery {
+                owner: None,
+                provider: Some(provider),
+                status: None,
+            },
+            "proposals_by_provider",
+        ),
+        (
+            "a service user's proposals",
+            ProposalQuery {
+                owner: Some(user),
+                provider: None,
+                status: None,
+            },
+            "proposals_by_owner",
+        ),
+        (
+            "a service user's pending proposals",
+            ProposalQuery {
+                owner: Some(user),
+                provider: None,
+                status: pending,
+            },
+            "proposals_by_owner",
+        ),
+    ];
+    for (what, query, index) in proposals {
+        let (sql, values) = proposals_sql(&query);
+        assert_searches(&plan(&store, &sql, values), "proposals", index, what);
+    }
+
+    assert_searches(
+        &plan(&store, SELECT_MEMBERSHIP, vec![id()]),
+        "memberships",
+        "sqlite_autoindex_memberships_1",
+        "a membership",
+    );
+    assert_searches(
+        &plan(&store, SELECT_PROPOSAL, vec![id()]),
+        "proposals",
+        "sqlite_autoindex_proposals_1",
+        "a proposal",
+    );
+    assert_searches(
+        &plan(&store, SELECT_GRANTS, vec![id()]),
+        "grants",
+        "PRIMARY KEY",
+        "a membership's grants",
+    );
+    assert_searches(
+        &plan(&store, SELECT_COMMENTS, vec![id()]),
+        "comments",
+        "comments_by_item",
+        "an item's comments",
+    );
+
+    let page = AccessQuery {
+        subject: user,
+        party: None,
+        scope: None,
+        from: None,
+        until: None,
+        before_seq: None,
+        limit: 50,
+    };
+    let pages = [
+        ("the newest page", page.clone()),
+        (
+            "the next page",
+            AccessQuery {
+                before_seq: Some(100),
+                ..page.clone()
+            },
+        ),
+        (
+            "a filtered page",
+            AccessQuery {
+                party: Some(provider),
+                scope: Some(Scope::Diary),
+                from: Some(at(1, 0)),
+                until: Some(at(2, 0)),
+                before_seq: Some(100),
+                ..page
+            },
+        ),
+    ];
+    for (what, query) in pages {
+        let (sql, values) = access_entries_sql(&query);
+        let lines = plan(&store, &sql, values);
+        assert_searches(&lines, "access_log", "access_log_by_subject", what);
+        assert!(
+            !lines.iter().any(|l| l.contains("TEMP B-TREE")),
+            "{what}: {lines:?}"
+        );
+    }
+    let lines = plan(
+        &store,
+        ACCESS_RANGE,
+        vec![Value::Integer(0), Value::Integer(500)],
+    );
+    assert_searches(
+        &lines,
+        "access_log",
+        "INTEGER PRIMARY KEY",
+        "a range of the chain",
+    );
+    let lines = plan(&store, LAST_ACCESS, vec![]);
+    assert_searches(
+        &lines,
+        "access_log",
+        "INTEGER PRIMARY KEY",
+        "the last entry",
+    );
+}
