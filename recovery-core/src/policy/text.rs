@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn whitespace_only_is_empty() {
-        let err = clean("goal.title", "  \t", TextKind::Title, &LIMITS);
+        let err = clean("goal.title", "   ", TextKind::Title, &LIMITS);
         assert!(matches!(
             err,
             Err(Error::Invalid {

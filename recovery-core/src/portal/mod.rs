@@ -90,7 +90,10 @@ impl Portal {
         &self.config
     }
 
-    /// Runs `f` in a transaction that may only read, except for access-log entries.
+    /// Runs `f` in a transaction that only reads. Calls that may read another person's data
+    /// log the access, so they run as [`Portal::write`] (in SQLite a read transaction that
+    /// starts writing fails at once with `Busy` when another connection wrote in between,
+    /// where a write transaction waits its turn).
     fn read<T>(&self, f: impl FnOnce(&mut dyn Transaction) -> Result<T>) -> Result<T> {
         self.run(TxMode::Read, f)
     }

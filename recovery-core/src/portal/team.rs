@@ -480,7 +480,7 @@ impl Portal {
     /// What one scope of `owner`'s toolbox holds, for the owner or a provider it is shared with
     /// at `View` or more. A provider's read is logged, allowed or denied.
     pub fn view(&self, actor: &Actor, owner: UserId, scope: &Scope) -> Result<ScopeView> {
-        self.read(|tx| {
+        self.write(|tx| {
             let me = acting(tx, actor)?;
             let owner = Self::service_user(tx, owner)?;
             if let Scope::Domain(domain) = scope {
@@ -857,7 +857,7 @@ impl Portal {
     /// The comments on an item, oldest first: for its owner, or a provider who may view it.
     pub fn comments(&self, actor: &Actor, item: impl Into<ItemId>) -> Result<Vec<Comment>> {
         let item = item.into();
-        self.read(|tx| {
+        self.write(|tx| {
             let me = acting(tx, actor)?;
             let record = tx
                 .item(item)?

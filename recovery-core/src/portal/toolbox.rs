@@ -595,7 +595,7 @@ impl Portal {
         actor: &Actor,
         goal: GoalId,
     ) -> Result<Vec<Item<ActivityId, Activity>>> {
-        self.read(|tx| {
+        self.write(|tx| {
             let (_, record) = self.owned::<Goal>(tx, actor, goal, Action::View)?;
             let query = ItemQuery::owner(record.owner)
                 .kind(ItemKind::Activity)
@@ -636,7 +636,7 @@ impl Portal {
         actor: &Actor,
         id: ActivityId,
     ) -> Result<Vec<Item<CompletionId, ActivityCompletion>>> {
-        self.read(|tx| {
+        self.write(|tx| {
             let (_, record) = self.owned::<Activity>(tx, actor, id, Action::View)?;
             let query = ItemQuery::owner(record.owner)
                 .kind(ItemKind::ActivityCompletion)
@@ -928,7 +928,7 @@ impl Portal {
         actor: &Actor,
         measure: MeasureId,
     ) -> Result<Vec<Item<RegistrationId, Registration>>> {
-        self.read(|tx| {
+        self.write(|tx| {
             let (_, record) = self.owned::<Measure>(tx, actor, measure, Action::View)?;
             let query = ItemQuery::owner(record.owner)
                 .kind(ItemKind::Registration)
@@ -944,7 +944,7 @@ impl Portal {
     /// Every version of one of the actor's items, version 1 first, including a removal.
     pub fn history(&self, actor: &Actor, item: impl Into<ItemId>) -> Result<Vec<ItemRecord>> {
         let item = item.into();
-        self.read(|tx| {
+        self.write(|tx| {
             let person = acting(tx, actor)?;
             let history = tx.item_history(item)?;
             let latest = history
