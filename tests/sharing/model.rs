@@ -6,7 +6,8 @@
 //! with the same error kind and deny reason, and the access log must hold exactly the entries
 //! the model expects, with its chain intact.
 //!
-//! CI runs 1,000 cases. The full run of 10,000 cases:
+//! It runs on the memory store and on the SQLite store. CI runs 1,000 cases each; the full run
+//! of 10,000 cases each:
 //!
 //! ```text
 //! PROPTEST_CASES=10000 cargo test --release -p recovery-tests --test sharing_model
@@ -201,10 +202,24 @@ struct Fixture {
     moderator: UserId,
 }
 
-fn fixture() -> Fixture {
+/// The stores the model runs against.
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Memory,
+    Sqlite,
+}
+
+fn fixture(backend: Backend) -> Fixture {
     let start = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().unwrap();
     let clock = Arc::new(ManualClock::new(start));
-    let portal = Portal::open_in_memory().with_clock(clock.clone());
+    let portal = match backend {
+        Backend::Memory => Portal::open_in_memory(),
+        Backend::Sqlite => Portal::with_store(
+            recovery_core::store::SqliteStore::open_in_memory().unwrap(),
+            PortalConfig::default(),
+        ),
+    }
+    .with_clock(clock.clone());
     let users = (0..USERS)
         .map(|i| {
             portal
@@ -238,8 +253,8 @@ fn fixture() -> Fixture {
     }
 }
 
-fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let f = fixture();
+fn run(backend: Backend, ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let f = fixture(backend);
     let mut m = Model::default();
     for (step, op) in ops.into_iter().enumerate() {
         let (actual, expected) = apply(&f, &mut m, &op);
@@ -484,6 +499,11 @@ proptest! {
 
     #[test]
     fn every_call_is_allowed_exactly_when_the_model_allows_it(ops in prop::collection::vec(op(), 1..60)) {
-        run(ops)?;
+        run(Backend::Memory, ops)?;
+    }
+
+    #[test]
+    fn the_sqlite_store_agrees_with_the_model_too(ops in prop::collection::vec(op(), 1..60)) {
+        run(Backend::Sqlite, ops)?;
     }
 }

@@ -24,3 +24,15 @@ CREATE TABLE access_log (
 
 -- The entries about one person, newest first, paged by seq.
 CREATE INDEX access_log_by_subject ON access_log (subject, seq);
+
+-- Append-only for the library and for anyone using SQL by mistake. Someone with the file can
+-- drop these triggers; the hash chain (verify_access_log) is what shows such tampering.
+CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+BEGIN
+    SELECT RAISE(ABORT, 'the access log is append-only');
+END;
+
+CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+BEGIN
+    SELECT RAISE(ABORT, 'the access log is append-only');
+END;
