@@ -1,0 +1,351 @@
+//! The store conformance suite has teeth: a store with one of the faults real stores have
+//! (times cut to milliseconds, numbers kept to 15 digits, no rollback, a wrong order, no version
+//! check) fails the cases meant to catch it, while the same store without the fault passes
+//! every case.
+#![allow(clippy::unwrap_used)]
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use chrono::SubsecRound;
+use recovery_core::model::audit::AccessEntry;
+use recovery_core::model::team::{Comment, Grant, Membership, Proposal, Scope};
+use recovery_core::store::conformance::{self, CASES, Case};
+use recovery_core::store::{
+    AccessQuery, AuditTx, ItemQuery, MembershipQuery, MemoryStore, PeopleTx, ProposalQuery, Store,
+    StoreError, TeamTx, ToolboxTx, Transaction, TxMode,
+};
+use recovery_core::{
+    ItemBody, ItemId, ItemRecord, MeasureValue, MembershipId, Person, ProposalId, UserId,
+};
+
+/// What is wrong with a [`Faulty`] store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    /// Nothing: the store is `MemoryStore` behind a transparent wrapper.
+    None,
+    /// Times are kept to the millisecond.
+    MillisecondTimes,
+    /// Numbers are kept to 15 significant digits, as text conversions often do.
+    FifteenDigitNumbers,
+    /// A dropped transaction commits instead of rolling back.
+    CommitOnDrop,
+    /// `newest_first` is ignored.
+    IgnoresNewestFirst,
+    /// Items are listed by id, not by creation time.
+    OrdersById,
+    /// Updates are numbered by the store, whatever version they carry.
+    NoVersionCheck,
+}
+
+struct Faulty {
+    inner: MemoryStore,
+    fault: Fault,
+}
+
+impl Store for Faulty {
+    fn transaction(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError> {
+        Ok(Box::new(FaultyTx {
+            inner: Some(self.inner.transaction(mode)?),
+            fault: self.fault,
+        }))
+    }
+}
+
+struct FaultyTx<'a> {
+    inner: Option<Box<dyn Transaction + 'a>>,
+    fault: Fault,
+}
+
+impl<'a> FaultyTx<'a> {
+    fn inner(&mut self) -> &mut (dyn Transaction + 'a) {
+        self.inner.as_deref_mut().unwrap()
+    }
+
+    /// The record as the faulty store would keep it.
+    fn damage(&self, record: &ItemRecord) -> ItemRecord {
+        let mut r = record.clone();
+        match self.fault {
+            Fault::MillisecondTimes => {
+                r.created_at = r.created_at.trunc_subsecs(3);
+                r.updated_at = r.updated_at.trunc_subsecs(3);
+            }
+            Fault::FifteenDigitNumbers => {
+                if let ItemBody::Registration(reg) = &mut r.body {
+                    if let MeasureValue::Number(n) = reg.value {
+                        reg.value = MeasureValue::Number(format!("{n:.14e}").parse().unwrap());
+                    }
+                }
+            }
+            _ => {}
+        }
+        r
+    }
+}
+
+impl Drop for FaultyTx<'_> {
+    fn drop(&mut self) {
+        if let (Fault::CommitOnDrop, Some(inner)) = (self.fault, self.inner.take()) {
+            inner.commit().unwrap();
+        }
+    }
+}
+
+impl Transaction for FaultyTx<'_> {
+    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        self.inner.take().unwrap().commit()
+    }
+}
+
+impl PeopleTx for FaultyTx<'_> {
+    fn insert_person(&mut self, person: &Person) -> Result<(), StoreError> {
+        let mut p = person.clone();
+        if self.fault == Fault::MillisecondTimes {
+            p.registered_at = p.registered_at.trunc_subsecs(3);
+        }
+        self.inner().insert_person(&p)
+    }
+
+    fn person(&mut self, id: UserId) -> Result<Option<Person>, StoreError> {
+        self.inner().person(id)
+    }
+}
+
+impl ToolboxTx for FaultyTx<'_> {
+    fn insert_item(&mut self, record: &ItemRecord) -> Result<(), StoreError> {
+        let r = self.damage(record);
+        self.inner().insert_item(&r)
+    }
+
+    fn update_item(&mut self, record: &ItemRecord) -> Result<(), StoreError> {
+        let mut r = self.damage(record);
+        if self.fault == Fault::NoVersionCheck {
+            if let Some(latest) = self.inner().item(r.id)? {
+                r.version = latest.version + 1;
+            }
+        }
+        self.inner().update_item(&r)
+    }
+
+    fn item(&mut self, id: ItemId) -> Result<Option<ItemRecord>, StoreError> {
+        self.inner().item(id)
+    }
+
+    fn items(&mut self, query: &ItemQuery) -> Result<Vec<ItemRecord>, StoreError> {
+        let mut q = query.clone();
+        match self.fault {
+            Fault::IgnoresNewestFirst => q.newest_first = false,
+            Fault::OrdersById => {
+                // Order the whole list by id, then cut it: a store with the wrong index.
+                let limit = q.limit.take();
+                q.newest_first = false;
+                let mut found = self.inner().items(&q)?;
+                found.sort_by_key(|r| r.id);
+                if query.newest_first {
+                    found.reverse();
+                }
+                found.truncate(limit.unwrap_or(usize::MAX));
+                return Ok(found);
+            }
+            _ => {}
+        }
+        self.inner().items(&q)
+    }
+
+    fn item_history(&mut self, id: ItemId) -> Result<Vec<ItemRecord>, StoreError> {
+        self.inner().item_history(id)
+    }
+}
+
+// Care teams and the access log are outside this suite: passed through untouched.
+impl TeamTx for FaultyTx<'_> {
+    fn insert_membership(&mut self, membership: &Membership) -> Result<(), StoreError> {
+        self.inner().insert_membership(membership)
+    }
+
+    fn update_membership(&mut self, membership: &Membership) -> Result<(), StoreError> {
+        self.inner().update_membership(membership)
+    }
+
+    fn membership(&mut self, id: MembershipId) -> Result<Option<Membership>, StoreError> {
+        self.inner().membership(id)
+    }
+
+    fn memberships(&mut self, query: &MembershipQuery) -> Result<Vec<Membership>, StoreError> {
+        self.inner().memberships(query)
+    }
+
+    fn put_grant(&mut self, grant: &Grant) -> Result<(), StoreError> {
+        self.inner().put_grant(grant)
+    }
+
+    fn delete_grant(
+        &mut self,
+        membership: MembershipId,
+        scope: &Scope,
+    ) -> Result<bool, StoreError> {
+        self.inner().delete_grant(membership, scope)
+    }
+
+    fn delete_grants(&mut self, membership: MembershipId) -> Result<usize, StoreError> {
+        self.inner().delete_grants(membership)
+    }
+
+    fn grants(&mut self, membership: MembershipId) -> Result<Vec<Grant>, StoreError> {
+        self.inner().grants(membership)
+    }
+
+    fn insert_proposal(&mut self, proposal: &Proposal) -> Result<(), StoreError> {
+        self.inner().insert_proposal(proposal)
+    }
+
+    fn update_proposal(&mut self, proposal: &Proposal) -> Result<(), StoreError> {
+        self.inner().update_proposal(proposal)
+    }
+
+    fn proposal(&mut self, id: ProposalId) -> Result<Option<Proposal>, StoreError> {
+        self.inner().proposal(id)
+    }
+
+    fn proposals(&mut self, query: &ProposalQuery) -> Result<Vec<Proposal>, StoreError> {
+        self.inner().proposals(query)
+    }
+
+    fn insert_comment(&mut self, comment: &Comment) -> Result<(), StoreError> {
+        self.inner().insert_comment(comment)
+    }
+
+    fn comments(&mut self, item: ItemId) -> Result<Vec<Comment>, StoreError> {
+        self.inner().comments(item)
+    }
+}
+
+impl AuditTx for FaultyTx<'_> {
+    fn append_access(&mut self, entry: &AccessEntry) -> Result<(), StoreError> {
+        self.inner().append_access(entry)
+    }
+
+    fn last_access(&mut self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        self.inner().last_access()
+    }
+
+    fn access_entries(&mut self, query: &AccessQuery) -> Result<Vec<AccessEntry>, StoreError> {
+        self.inner().access_entries(query)
+    }
+
+    fn access_range(
+        &mut self,
+        after_seq: u64,
+        limit: usize,
+    ) -> Result<Vec<AccessEntry>, StoreError> {
+        self.inner().access_range(after_seq, limit)
+    }
+}
+
+fn passes(case: Case, fault: Fault) -> bool {
+    let store = Faulty {
+        inner: MemoryStore::new(),
+        fault,
+    };
+    catch_unwind(AssertUnwindSafe(|| case(&store))).is_ok()
+}
+
+/// Checks that each case passes on the faithful store and fails on the faulty one.
+fn caught_by(fault: Fault, cases: &[(&str, Case)]) {
+    for &(name, case) in cases {
+        assert!(passes(case, Fault::None), "{name} fails without a fault");
+        assert!(!passes(case, fault), "{name} does not catch {fault:?}");
+    }
+}
+
+#[test]
+fn a_faithful_wrapper_passes_every_case() {
+    assert_eq!(CASES.len(), 36);
+    for &(name, case) in CASES {
+        assert!(passes(case, Fault::None), "{name}");
+    }
+}
+
+#[test]
+fn times_kept_to_the_millisecond_are_caught() {
+    caught_by(
+        Fault::MillisecondTimes,
+        &[
+            ("times", conformance::times_round_trip_to_the_microsecond),
+            ("created_since", conformance::items_filters_by_created_since),
+            ("order", conformance::items_orders_by_created_at_then_id),
+        ],
+    );
+}
+
+#[test]
+fn numbers_kept_to_fifteen_digits_are_caught() {
+    caught_by(
+        Fault::FifteenDigitNumbers,
+        &[(
+            "numbers",
+            conformance::registration_numbers_round_trip_bit_for_bit,
+        )],
+    );
+}
+
+#[test]
+fn a_store_that_does_not_roll_back_is_caught() {
+    caught_by(
+        Fault::CommitOnDrop,
+        &[
+            ("people", conformance::dropped_transaction_rolls_back_people),
+            (
+                "items",
+                conformance::dropped_transaction_rolls_back_new_items,
+            ),
+            (
+                "versions",
+                conformance::dropped_transaction_rolls_back_new_versions,
+            ),
+            (
+                "all",
+                conformance::dropped_transaction_rolls_back_every_write_together,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_store_that_ignores_newest_first_is_caught() {
+    caught_by(
+        Fault::IgnoresNewestFirst,
+        &[
+            (
+                "newest first",
+                conformance::items_newest_first_reverses_the_order,
+            ),
+            ("limit", conformance::items_limit_truncates_after_ordering),
+        ],
+    );
+}
+
+#[test]
+fn a_store_that_orders_by_id_is_caught() {
+    caught_by(
+        Fault::OrdersById,
+        &[
+            ("order", conformance::items_orders_by_created_at_then_id),
+            (
+                "newest first",
+                conformance::items_newest_first_reverses_the_order,
+            ),
+            ("limit", conformance::items_limit_truncates_after_ordering),
+        ],
+    );
+}
+
+#[test]
+fn a_store_without_a_version_check_is_caught() {
+    caught_by(
+        Fault::NoVersionCheck,
+        &[(
+            "version gap",
+            conformance::update_with_version_gap_is_conflict,
+        )],
+    );
+}
