@@ -1912,6 +1912,14 @@ fn goal_input_is_checked_field_by_field() {
                 too_long("goal.why", BODY),
             ),
             (
+                "unknown catalogue domain",
+                call(|f| {
+                    let domain = DomainRef::Catalogue("astrology".into());
+                    f.w.portal.add_goal(&f.w.anna, NewGoal::new(domain, "x"))
+                }),
+                invalid("goal.domain", Problem::Unknown),
+            ),
+            (
                 "target date in 1800",
                 call(move |f| {
                     f.w.portal.add_goal(
@@ -2267,6 +2275,14 @@ fn status_input_is_checked_field_by_field() {
                 too_long("status.hinders", BODY),
             ),
             (
+                "unknown catalogue domain",
+                add(NewStatus {
+                    domain: DomainRef::Catalogue("astrology".into()),
+                    ..ok()
+                }),
+                invalid("status.domain", Problem::Unknown),
+            ),
+            (
                 "unknown own domain",
                 add(NewStatus {
                     domain: DomainRef::Own(DomainId::new()),
@@ -2547,6 +2563,14 @@ fn diary_exercise_and_registration_input_is_checked() {
                         .edit_diary_entry(&f.w.anna, f.anna.diary.id, entry(in_two_days, "x"))
                 }),
                 invalid("diary.day", Problem::ImplausibleDate),
+            ),
+            (
+                "unknown exercise",
+                call(|f| {
+                    f.w.portal
+                        .complete_exercise(&f.w.anna, "cold-plunge", today(), "")
+                }),
+                invalid("exercise_completion.exercise", Problem::Unknown),
             ),
             (
                 "exercise done in the future",

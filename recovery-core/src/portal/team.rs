@@ -430,7 +430,7 @@ impl Portal {
                 ));
             }
             if let Scope::Domain(domain) = &scope {
-                self.check_domain(tx, &me, domain)?;
+                self.check_domain(tx, &me, "grant.scope", domain)?;
             }
             let now = self.clock.now();
             if sharing.expires_at.is_some_and(|t| t <= now) {
@@ -484,7 +484,7 @@ impl Portal {
             let me = acting(tx, actor)?;
             let owner = Self::service_user(tx, owner)?;
             if let Scope::Domain(domain) = scope {
-                self.check_domain(tx, &owner, domain)?;
+                self.check_domain(tx, &owner, "scope", domain)?;
             }
             self.authorize(tx, &me, owner.id, scope, Action::View, None)?;
             self.read_scope(tx, &owner, scope)
@@ -595,7 +595,7 @@ impl Portal {
             let owner = Self::service_user(tx, owner)?;
             let domain = match &content {
                 ProposalContent::Goal { domain, .. } => {
-                    self.check_domain(tx, &owner, domain)?;
+                    self.check_domain(tx, &owner, "proposal.domain", domain)?;
                     domain.clone()
                 }
                 ProposalContent::Activity { goal, .. } => {
@@ -733,7 +733,7 @@ impl Portal {
                         why,
                         target_date,
                     } => {
-                        self.check_domain(tx, &me, domain)?;
+                        self.check_domain(tx, &me, "proposal.domain", domain)?;
                         scope_domain = Some(domain.clone());
                         ItemBody::Goal(Goal {
                             domain: domain.clone(),

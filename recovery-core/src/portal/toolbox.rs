@@ -309,22 +309,28 @@ impl Portal {
         })
     }
 
+    /// A catalogue key the configuration lacks is bad input in `field`; an own domain that is
+    /// not the owner's (or not current) is an id that names nothing.
     pub(super) fn check_domain(
         &self,
         tx: &mut dyn Transaction,
         owner: &Person,
+        field: &'static str,
         domain: &DomainRef,
     ) -> Result<()> {
-        let known = match domain {
-            DomainRef::Catalogue(key) => self.config.domains.contains(key),
-            DomainRef::Own(id) => tx
-                .item(id.item())?
-                .is_some_and(|r| r.owner == owner.id && r.kind() == ItemKind::Domain && !r.removed),
-        };
-        if known {
-            Ok(())
-        } else {
-            Err(Error::not_found("domain", domain))
+        match domain {
+            DomainRef::Catalogue(key) if self.config.domains.contains(key) => Ok(()),
+            DomainRef::Catalogue(_) => Err(Error::invalid(field, Problem::Unknown)),
+            DomainRef::Own(id) => {
+                let known = tx.item(id.item())?.is_some_and(|r| {
+                    r.owner == owner.id && r.kind() == ItemKind::Domain && !r.removed
+                });
+                if known {
+                    Ok(())
+                } else {
+                    Err(Error::not_found("domain", domain))
+                }
+            }
         }
     }
 
@@ -448,7 +454,7 @@ impl Portal {
         };
         self.write(|tx| {
             let me = self.toolbox_owner(tx, actor, Action::Change)?;
-            self.check_domain(tx, &me, &entry.domain)?;
+            self.check_domain(tx, &me, "status.domain", &entry.domain)?;
             self.insert(tx, &me, entry)
         })
     }
@@ -482,7 +488,7 @@ impl Portal {
         }
         self.write(|tx| {
             let me = self.toolbox_owner(tx, actor, Action::Change)?;
-            self.check_domain(tx, &me, &new.domain)?;
+            self.check_domain(tx, &me, "goal.domain", &new.domain)?;
             let goal = Goal {
                 domain: new.domain,
                 title,
@@ -795,7 +801,10 @@ impl Portal {
         note: &str,
     ) -> Result<Item<ExerciseCompletionId, ExerciseCompletion>> {
         if !self.config.exercises.iter().any(|e| e.key == exercise) {
-            return Err(Error::not_found("exercise", exercise));
+            return Err(Error::invalid(
+                "exercise_completion.exercise",
+                Problem::Unknown,
+            ));
         }
         let note = self.optional_body("exercise_completion.note", note)?;
         self.past_day("exercise_completion.on", on)?;
