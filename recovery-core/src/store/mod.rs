@@ -15,6 +15,7 @@ use crate::model::people::Person;
 use crate::model::toolbox::{DomainRef, ItemKind, ItemRecord};
 
 pub mod audit;
+pub mod forum;
 pub mod memory;
 pub mod team;
 #[cfg(feature = "sqlite")]
@@ -24,6 +25,7 @@ pub mod sqlite;
 pub mod conformance;
 
 pub use audit::{AccessQuery, AuditTx};
+pub use forum::{Audience, ForumTx, PostQuery, ThreadQuery};
 pub use memory::MemoryStore;
 pub use team::{MembershipQuery, ProposalQuery, TeamTx};
 #[cfg(feature = "sqlite")]
@@ -97,7 +99,7 @@ pub trait Store: Send + Sync {
 }
 
 /// One unit of work against a [`Store`]: one sub-trait per capability, plus commit.
-pub trait Transaction: PeopleTx + ToolboxTx + TeamTx + AuditTx {
+pub trait Transaction: PeopleTx + ToolboxTx + TeamTx + AuditTx + ForumTx {
     /// Makes every write of this transaction durable and visible, all at once.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
