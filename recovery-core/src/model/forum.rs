@@ -298,8 +298,10 @@ pub struct PostVersion {
     pub body: String,
     /// When this version was written.
     pub written_at: DateTime<Utc>,
-    /// Who wrote this version.
-    pub written_by: Editor,
+    /// When the edit that replaced it was made.
+    pub replaced_at: DateTime<Utc>,
+    /// Who made that edit.
+    pub replaced_by: Editor,
 }
 
 /// A member's flag on a post. One per member per post, ever.
