@@ -148,7 +148,7 @@ pub struct AccessEvent {
     pub outcome: Outcome,
     /// The reason code of a moderation action (never the moderator's free-text note).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<ForumReason>,
+    pub moderation_reason: Option<ForumReason>,
 }
 
 /// A chained entry of the access log, as stored.

@@ -50,7 +50,7 @@ pub fn encode(event: &AccessEvent, buf: &mut Vec<u8>) {
     // Appended only when present, so entries without a reason (every entry written before
     // the forum existed) keep the hash they were written with. The fields before it are all
     // self-delimiting, so the encoding stays unambiguous.
-    if let Some(reason) = event.reason {
+    if let Some(reason) = event.moderation_reason {
         buf.push(1);
         put_str(buf, reason.as_str());
     }
@@ -190,7 +190,7 @@ mod tests {
                     target: None,
                     level: None,
                     outcome: Outcome::Allowed,
-                    reason: None,
+                    moderation_reason: None,
                 };
                 let hash = chain_hash(&prev, &event);
                 let entry = AccessEntry {

@@ -550,7 +550,7 @@ impl Portal {
                 target: Some(target),
                 level: None,
                 outcome: Outcome::Allowed,
-                reason: record.reason,
+                moderation_reason: record.reason,
             },
         )
     }

@@ -161,7 +161,7 @@ impl Portal {
                     target,
                     level: None,
                     outcome,
-                    reason: None,
+                    moderation_reason: None,
                 },
             )?;
         }
@@ -200,7 +200,7 @@ impl Portal {
             target: Some(m.id.as_uuid()),
             level: None,
             outcome: Outcome::Allowed,
-            reason: None,
+            moderation_reason: None,
         }
     }
 
@@ -645,7 +645,7 @@ impl Portal {
                     target: Some(proposal.id.as_uuid()),
                     level: None,
                     outcome: Outcome::Allowed,
-                    reason: None,
+                    moderation_reason: None,
                 },
             )?;
             Ok(proposal)
@@ -799,7 +799,7 @@ impl Portal {
                     target: Some(proposal.id.as_uuid()),
                     level: None,
                     outcome: Outcome::Allowed,
-                    reason: None,
+                    moderation_reason: None,
                 },
             )?;
             Ok(proposal)
@@ -852,7 +852,7 @@ impl Portal {
                     target: Some(item.as_uuid()),
                     level: None,
                     outcome: Outcome::Allowed,
-                    reason: None,
+                    moderation_reason: None,
                 },
             )?;
             Ok(comment)
