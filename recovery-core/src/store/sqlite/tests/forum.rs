@@ -479,7 +479,7 @@ fn both_stores_refuse_the_same_conflicting_forum_writes() {
         drop(tx);
         let mut tx = store.transaction(TxMode::Read).unwrap();
         assert!(tx.post_versions(p.id).unwrap().is_empty(), "rolled back");
-        assert_eq!(tx.flags(p.id).unwrap(), [flag.clone()]);
+        assert_eq!(tx.flags(p.id).unwrap(), std::slice::from_ref(&flag));
     }
 }
 
