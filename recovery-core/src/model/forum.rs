@@ -19,8 +19,11 @@ pub struct Member {
     pub user: UserId,
     /// The pseudonym, as the member wrote it (after text cleaning).
     pub pseudonym: String,
-    /// The pseudonym's confusable-folded key; unique across the forum.
+    /// The pseudonym case-folded, then confusable-folded; unique across the forum.
     pub pseudonym_key: String,
+    /// The pseudonym confusable-folded as written, then case-folded; unique across the forum.
+    /// See [`policy::forum::pseudonym`](crate::policy::forum::pseudonym) for why there are two.
+    pub pseudonym_shape: String,
     /// When they joined.
     pub joined_at: DateTime<Utc>,
     /// How many of their held posts a moderator has approved. Posts are held for review until

@@ -653,7 +653,7 @@ impl Portal {
                 &me.display_name,
                 &self.config.limits,
             )?;
-            if tx.member_by_key(&checked.key)?.is_some() {
+            if tx.member_by_key(&checked.key, &checked.shape)?.is_some() {
                 return Err(Error::invalid("member.pseudonym", Problem::Taken));
             }
             let member = Member {
@@ -661,6 +661,7 @@ impl Portal {
                 user: me.id,
                 pseudonym: checked.text,
                 pseudonym_key: checked.key,
+                pseudonym_shape: checked.shape,
                 joined_at: self.clock.now(),
                 approved_posts: 0,
                 warnings: 0,

@@ -78,17 +78,18 @@ impl PostQuery {
 /// The forum.
 pub trait ForumTx {
     /// Adds a member. [`StoreError::Conflict`] if the id exists, the person is a member
-    /// already, or another member has the same `pseudonym_key`.
+    /// already, or another member has the same `pseudonym_key` or `pseudonym_shape`.
     fn insert_member(&mut self, member: &Member) -> Result<(), StoreError>;
     /// Replaces a member's standing (counts and suspension). [`StoreError::Conflict`] unless
-    /// the member exists with the same person, pseudonym and key.
+    /// the member exists with the same person, pseudonym, key and shape.
     fn update_member(&mut self, member: &Member) -> Result<(), StoreError>;
     /// A member by id.
     fn member(&mut self, id: MemberId) -> Result<Option<Member>, StoreError>;
     /// A person's membership, if they joined.
     fn member_of(&mut self, user: UserId) -> Result<Option<Member>, StoreError>;
-    /// The member whose pseudonym has this key, if any.
-    fn member_by_key(&mut self, pseudonym_key: &str) -> Result<Option<Member>, StoreError>;
+    /// The member whose `pseudonym_key` is `key` or whose `pseudonym_shape` is `shape`, if any
+    /// (the first by id if two match).
+    fn member_by_key(&mut self, key: &str, shape: &str) -> Result<Option<Member>, StoreError>;
 
     /// Adds a thread. [`StoreError::Conflict`] if the id exists. The opening post is
     /// inserted after it, in the same transaction.

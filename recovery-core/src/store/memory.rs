@@ -52,6 +52,7 @@ struct Forum {
     members: HashMap<MemberId, Member>,
     member_by_user: HashMap<UserId, MemberId>,
     member_by_key: HashMap<String, MemberId>,
+    member_by_shape: HashMap<String, MemberId>,
     threads: HashMap<ThreadId, Thread>,
     posts: HashMap<PostId, Post>,
     /// Each thread's posts in insertion order.
@@ -134,6 +135,7 @@ impl Drop for MemoryTx<'_> {
                     if let Some(m) = forum.members.remove(&id) {
                         forum.member_by_user.remove(&m.user);
                         forum.member_by_key.remove(&m.pseudonym_key);
+                        forum.member_by_shape.remove(&m.pseudonym_shape);
                     }
                 }
                 Undo::Member(before) => {
@@ -505,6 +507,7 @@ impl ForumTx for MemoryTx<'_> {
         if forum.members.contains_key(&member.id)
             || forum.member_by_user.contains_key(&member.user)
             || forum.member_by_key.contains_key(&member.pseudonym_key)
+            || forum.member_by_shape.contains_key(&member.pseudonym_shape)
         {
             return Err(conflict(format!(
                 "member {} exists, or its person or pseudonym is taken",
@@ -516,6 +519,9 @@ impl ForumTx for MemoryTx<'_> {
         forum
             .member_by_key
             .insert(member.pseudonym_key.clone(), member.id);
+        forum
+            .member_by_shape
+            .insert(member.pseudonym_shape.clone(), member.id);
         self.undo.push(Undo::NewMember(member.id));
         Ok(())
     }
@@ -530,6 +536,7 @@ impl ForumTx for MemoryTx<'_> {
                 m.user == member.user
                     && m.pseudonym == member.pseudonym
                     && m.pseudonym_key == member.pseudonym_key
+                    && m.pseudonym_shape == member.pseudonym_shape
             })
             .cloned()
             .ok_or_else(|| conflict(format!("member {} cannot be updated", member.id)))?;
@@ -551,13 +558,18 @@ impl ForumTx for MemoryTx<'_> {
             .cloned())
     }
 
-    fn member_by_key(&mut self, pseudonym_key: &str) -> Result<Option<Member>, StoreError> {
+    fn member_by_key(&mut self, key: &str, shape: &str) -> Result<Option<Member>, StoreError> {
         let forum = &self.state.forum;
-        Ok(forum
-            .member_by_key
-            .get(pseudonym_key)
-            .and_then(|id| forum.members.get(id))
-            .cloned())
+        let mut found: Vec<&Member> = [
+            forum.member_by_key.get(key),
+            forum.member_by_shape.get(shape),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|id| forum.members.get(id))
+        .collect();
+        found.sort_by_key(|m| m.id);
+        Ok(found.first().map(|m| (*m).clone()))
     }
 
     fn insert_thread(&mut self, thread: &Thread) -> Result<(), StoreError> {

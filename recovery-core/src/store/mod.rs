@@ -17,9 +17,9 @@ use crate::model::toolbox::{DomainRef, ItemKind, ItemRecord};
 pub mod audit;
 pub mod forum;
 pub mod memory;
-pub mod team;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+pub mod team;
 
 #[cfg(feature = "testing")]
 pub mod conformance;
@@ -27,9 +27,9 @@ pub mod conformance;
 pub use audit::{AccessQuery, AuditTx};
 pub use forum::{Audience, ForumTx, PostQuery, ThreadQuery};
 pub use memory::MemoryStore;
-pub use team::{MembershipQuery, ProposalQuery, TeamTx};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+pub use team::{MembershipQuery, ProposalQuery, TeamTx};
 
 /// Why a store could not do what it was asked. Messages carry ids and kinds, never health text.
 #[derive(Debug, thiserror::Error)]

@@ -74,6 +74,7 @@ mod tests {
             user: UserId::new(),
             pseudonym: "Lark".into(),
             pseudonym_key: "lark".into(),
+            pseudonym_shape: "lark".into(),
             joined_at,
             approved_posts,
             warnings: 0,

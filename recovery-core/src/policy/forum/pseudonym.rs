@@ -6,9 +6,11 @@
 //! phone punctuation between them), must not hold a run of five or more digits, and must not
 //! contain the person's registered name or a word of it (three or more letters).
 //!
-//! Two pseudonyms are the same when their [`key`]s are: both are case-folded, mapped to their
-//! UTS #39 confusable skeletons and stripped of everything but letters and digits, so `anna`,
-//! `ANNA`, `аnna` (with a Cyrillic а) and `an-na` all collide.
+//! Two pseudonyms are the same when their [`key`]s or their [`shape`]s are equal. Both map text
+//! to UTS #39 confusable skeletons, fold case and keep letters and digits only; the key folds
+//! case first (so `Ida` and `ida` collide), the shape takes the skeleton of the text as written
+//! (so the Cyrillic capital `І` collides with Latin `l`, which it looks like only as a
+//! capital). `anna`, `ANNA`, `аnna` (with a Cyrillic а) and `an-na` all collide.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_security::confusable_detection::skeleton;
@@ -33,15 +35,30 @@ const NAME_WORD_MIN: usize = 3;
 pub struct Pseudonym {
     /// The pseudonym as shown.
     pub text: String,
-    /// Its confusable-folded key (see [`key`]).
+    /// Its case-first key (see [`key`]).
     pub key: String,
+    /// Its shape-first key (see [`shape`]).
+    pub shape: String,
 }
 
-/// The key two pseudonyms collide on: NFKC, lowercase, UTS #39 skeleton, lowercase again (the
-/// skeleton maps some small letters to capitals, e.g. `0` to `O`), then letters and digits only.
+/// The case-first key: NFKC, lowercase, the UTS #39 skeleton, lowercase again (the skeleton
+/// maps some characters to capitals, e.g. `0` to `O`), then letters and digits only.
 pub fn key(text: &str) -> String {
     let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
-    skeleton(&folded)
+    letters_and_digits(skeleton(&folded))
+}
+
+/// The shape-first key: NFKC, the skeleton of the text as written, lowercase, the skeleton
+/// again, lowercase, then letters and digits only. Catches capitals that look like another
+/// script's letters (`І` like `l`, `Н` like `H`) whose small forms do not.
+pub fn shape(text: &str) -> String {
+    let compat: String = text.nfkc().collect();
+    let as_written: String = skeleton(&compat).flat_map(char::to_lowercase).collect();
+    letters_and_digits(skeleton(&as_written))
+}
+
+fn letters_and_digits(chars: impl Iterator<Item = char>) -> String {
+    chars
         .flat_map(char::to_lowercase)
         .filter(|c| c.is_alphanumeric())
         .collect()
@@ -112,7 +129,7 @@ pub fn check(
             },
         ));
     }
-    let key = key(&text);
+    let (key, shape) = (key(&text), shape(&text));
     if key.chars().count() < MIN_CHARS {
         // Only punctuation and spaces, or letters that fold away.
         return Err(Error::invalid(
@@ -123,21 +140,24 @@ pub fn check(
             },
         ));
     }
-    if reveals_name(&key, display_name) {
+    if reveals_name(&key, display_name, self::key)
+        || reveals_name(&shape, display_name, self::shape)
+    {
         return Err(Error::invalid(field, Problem::RevealsName));
     }
-    Ok(Pseudonym { text, key })
+    Ok(Pseudonym { text, key, shape })
 }
 
-/// Whether a pseudonym key contains the name, or a word of it of three letters or more.
-fn reveals_name(pseudonym_key: &str, display_name: &str) -> bool {
-    let whole = key(display_name);
+/// Whether a pseudonym's key contains the name's, or a word of it of three letters or more,
+/// both folded by `fold`.
+fn reveals_name(pseudonym_key: &str, display_name: &str, fold: fn(&str) -> String) -> bool {
+    let whole = fold(display_name);
     if whole.chars().count() >= NAME_WORD_MIN && pseudonym_key.contains(&whole) {
         return true;
     }
     display_name
         .split(|c: char| !c.is_alphanumeric())
-        .map(key)
+        .map(fold)
         .filter(|w| w.chars().count() >= NAME_WORD_MIN)
         .any(|w| pseudonym_key.contains(&w))
 }
@@ -183,7 +203,7 @@ mod tests {
     }
 
     #[test]
-    fn case_cyrillic_and_punctuation_lookalikes_share_a_key() {
+    fn case_cyrillic_and_punctuation_lookalikes_collide() {
         let latin = ok("anna").key;
         assert_eq!(ok("ANNA").key, latin);
         assert_eq!(ok("\u{0430}nna").key, latin, "Cyrillic a");
@@ -193,6 +213,13 @@ mod tests {
         // Digits that look like letters collide with the letters.
         assert_eq!(ok("l0la").key, ok("lOla").key);
         assert_eq!(ok("rnoon").key, ok("moon").key);
+        // Capitals that look alike across scripts collide by shape.
+        assert_eq!(ok("\u{0406}ark").shape, ok("lark").shape);
+        assert_eq!(ok("\u{041D}elle").shape, ok("Helle").shape);
+        assert_eq!(ok("Ida").key, ok("ida").key);
+        // Names that only share letters do not.
+        let (karl, kari) = (ok("Karl"), ok("Kaja"));
+        assert!(karl.key != kari.key && karl.shape != kari.shape);
     }
 
     #[test]
@@ -275,6 +302,7 @@ mod tests {
                 prop_assert!(!p.key.contains("kari") && !p.key.contains("nordmann"));
                 // The key is stable: the shown text folds to the same key again.
                 prop_assert_eq!(key(&p.text), p.key.clone());
+                prop_assert_eq!(shape(&p.text), p.shape.clone());
             }
         }
 

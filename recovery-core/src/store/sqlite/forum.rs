@@ -15,20 +15,29 @@ use crate::model::forum::{
 use crate::model::ids::{MemberId, ModerationId, PostId, ThreadId, UserId};
 use crate::store::{Audience, ForumTx, PostQuery, StoreError, ThreadQuery};
 
-const MEMBER_COLUMNS: &str = "id, person, pseudonym, pseudonym_key, joined_at, approved_posts, \
-                              warnings, suspensions, suspended_from, suspended_until";
+const MEMBER_COLUMNS: &str = "id, person, pseudonym, pseudonym_key, pseudonym_shape, joined_at, \
+                              approved_posts, warnings, suspensions, suspended_from, \
+                              suspended_until";
 
 /// A new member; the UNIQUE constraints refuse a second membership or a taken key.
 pub(super) const INSERT_MEMBER: &str = "\
-    INSERT INTO forum_members (id, person, pseudonym, pseudonym_key, joined_at, approved_posts, \
-                               warnings, suspensions, suspended_from, suspended_until) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    INSERT INTO forum_members (id, person, pseudonym, pseudonym_key, pseudonym_shape, joined_at, \
+                               approved_posts, warnings, suspensions, suspended_from, \
+                               suspended_until) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
-/// A member's new standing; person, pseudonym and key never change.
+/// A member's new standing; person, pseudonym, key and shape never change.
 pub(super) const UPDATE_MEMBER: &str = "\
-    UPDATE forum_members SET joined_at = ?5, approved_posts = ?6, warnings = ?7, \
-                             suspensions = ?8, suspended_from = ?9, suspended_until = ?10 \
-    WHERE id = ?1 AND person = ?2 AND pseudonym = ?3 AND pseudonym_key = ?4";
+    UPDATE forum_members SET joined_at = ?6, approved_posts = ?7, warnings = ?8, \
+                             suspensions = ?9, suspended_from = ?10, suspended_until = ?11 \
+    WHERE id = ?1 AND person = ?2 AND pseudonym = ?3 AND pseudonym_key = ?4 \
+      AND pseudonym_shape = ?5";
+
+/// The member with a key or a shape, through the two UNIQUE indexes.
+pub(super) const MEMBER_BY_KEY: &str = "\
+    SELECT id, person, pseudonym, pseudonym_key, pseudonym_shape, joined_at, approved_posts, \
+           warnings, suspensions, suspended_from, suspended_until \
+    FROM forum_members WHERE pseudonym_key = ?1 OR pseudonym_shape = ?2 ORDER BY id LIMIT 1";
 
 const THREAD_COLUMNS: &str = "t.id, t.category, t.title, t.author, t.opening, t.created_at, \
                               t.last_post_at, t.posts, t.locked_at, t.locked_reason";
@@ -220,11 +229,10 @@ impl ForumTx for SqliteTx<'_> {
         self.one_member("person", user.as_uuid().as_bytes().to_vec())
     }
 
-    fn member_by_key(&mut self, pseudonym_key: &str) -> Result<Option<Member>, StoreError> {
-        let sql = format!("SELECT {MEMBER_COLUMNS} FROM forum_members WHERE pseudonym_key = ?1");
+    fn member_by_key(&mut self, key: &str, shape: &str) -> Result<Option<Member>, StoreError> {
         self.conn()?
-            .prepare_cached(&sql)
-            .and_then(|mut s| s.query_row([pseudonym_key], MemberRow::read).optional())
+            .prepare_cached(MEMBER_BY_KEY)
+            .and_then(|mut s| s.query_row([key, shape], MemberRow::read).optional())
             .map_err(store_error)
     }
 
@@ -559,6 +567,7 @@ fn member_values(m: &Member) -> Result<Vec<Value>, StoreError> {
         blob(m.user.as_uuid()),
         Value::Text(m.pseudonym.clone()),
         Value::Text(m.pseudonym_key.clone()),
+        Value::Text(m.pseudonym_shape.clone()),
         Value::Integer(time_to_sql(m.joined_at, "joined_at")?),
         Value::Integer(i64::from(m.approved_posts)),
         Value::Integer(i64::from(m.warnings)),
@@ -572,17 +581,18 @@ struct MemberRow;
 
 impl MemberRow {
     fn read(row: &Row<'_>) -> rusqlite::Result<Member> {
-        let from: Option<i64> = row.get(8)?;
-        let until: Option<i64> = row.get(9)?;
+        let from: Option<i64> = row.get(9)?;
+        let until: Option<i64> = row.get(10)?;
         Ok(Member {
             id: MemberId::from_uuid(uuid_at(row, 0)?),
             user: UserId::from_uuid(uuid_at(row, 1)?),
             pseudonym: row.get(2)?,
             pseudonym_key: row.get(3)?,
-            joined_at: time_from_sql(row.get(4)?),
-            approved_posts: row.get(5)?,
-            warnings: row.get(6)?,
-            suspensions: row.get(7)?,
+            pseudonym_shape: row.get(4)?,
+            joined_at: time_from_sql(row.get(5)?),
+            approved_posts: row.get(6)?,
+            warnings: row.get(7)?,
+            suspensions: row.get(8)?,
             suspension: from.map(|from| Suspension {
                 from: time_from_sql(from),
                 until: until.map(time_from_sql),

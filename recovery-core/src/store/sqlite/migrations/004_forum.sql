@@ -5,13 +5,15 @@
 -- A moderation action's reason code (never the moderator's note); NULL for every other entry.
 ALTER TABLE access_log ADD COLUMN moderation_reason TEXT;
 
--- A person's forum membership. `person` is never shown in the forum; `pseudonym_key` is the
--- confusable-folded pseudonym, unique so that look-alikes collide here too.
+-- A person's forum membership. `person` is never shown in the forum; `pseudonym_key` and
+-- `pseudonym_shape` are the pseudonym's two confusable-folded forms, each unique, so that
+-- look-alikes collide here too.
 CREATE TABLE forum_members (
     id              BLOB    NOT NULL PRIMARY KEY CHECK (length(id) = 16),
     person          BLOB    NOT NULL UNIQUE CHECK (length(person) = 16),
     pseudonym       TEXT    NOT NULL,
     pseudonym_key   TEXT    NOT NULL UNIQUE,
+    pseudonym_shape TEXT    NOT NULL UNIQUE,
     joined_at       INTEGER NOT NULL,
     approved_posts  INTEGER NOT NULL CHECK (approved_posts >= 0),
     warnings        INTEGER NOT NULL CHECK (warnings >= 0),

@@ -7,8 +7,8 @@ use rusqlite::types::Value;
 use super::*;
 use crate::model::forum::*;
 use crate::store::sqlite::forum::{
-    FLAG_TIMES, POST_TIMES, REVIEW_QUEUE, SELECT_FLAGS, SELECT_MODERATION, SELECT_VERSIONS,
-    posts_sql, threads_sql,
+    FLAG_TIMES, MEMBER_BY_KEY, POST_TIMES, REVIEW_QUEUE, SELECT_FLAGS, SELECT_MODERATION,
+    SELECT_VERSIONS, posts_sql, threads_sql,
 };
 use crate::store::{Audience, PostQuery, ThreadQuery};
 use uuid::Uuid;
@@ -19,6 +19,7 @@ fn member(name: &str, joined_at: DateTime<Utc>) -> Member {
         user: UserId::new(),
         pseudonym: name.to_owned(),
         pseudonym_key: name.to_lowercase(),
+        pseudonym_shape: name.to_uppercase(),
         joined_at,
         approved_posts: 0,
         warnings: 0,
@@ -377,7 +378,9 @@ fn forum_reads_agree_with_the_memory_store() {
         (
             tx.member(bo.id).unwrap(),
             tx.member_of(anna.user).unwrap(),
-            tx.member_by_key("lark").unwrap(),
+            tx.member_by_key("lark", "").unwrap(),
+            tx.member_by_key("", "FJORD").unwrap(),
+            tx.member_by_key("lark", "FJORD").unwrap(),
         )
     });
     agree(&stores, |tx| tx.thread(locked.id).unwrap());
@@ -433,6 +436,12 @@ fn both_stores_refuse_the_same_conflicting_forum_writes() {
         conflict(tx.insert_member(&Member {
             id: MemberId::new(),
             user: UserId::new(),
+            ..anna.clone()
+        }));
+        conflict(tx.insert_member(&Member {
+            id: MemberId::new(),
+            user: UserId::new(),
+            pseudonym_key: "other".to_owned(),
             ..anna.clone()
         }));
         conflict(tx.update_member(&Member {
@@ -536,7 +545,12 @@ fn every_forum_query_searches_an_index_in_its_order() {
                 let lines = plan(&store, &sql, values);
                 assert_uses(&lines, "t", index, &format!("{query:?}"));
                 if let Audience::Member(_) = audience {
-                    assert_uses(&lines, "o", "sqlite_autoindex_forum_posts_1", "the opening post");
+                    assert_uses(
+                        &lines,
+                        "o",
+                        "sqlite_autoindex_forum_posts_1",
+                        "the opening post",
+                    );
                 }
             }
         }
@@ -593,6 +607,22 @@ fn every_forum_query_searches_an_index_in_its_order() {
         "forum_post_versions",
         "PRIMARY KEY",
         "versions",
+    );
+    let by_key = plan(
+        &store,
+        MEMBER_BY_KEY,
+        vec![Value::Text("a".into()), Value::Text("b".into())],
+    );
+    assert!(
+        by_key.iter().any(|l| l.contains("MULTI-INDEX OR")),
+        "{by_key:?}"
+    );
+    assert!(
+        by_key
+            .iter()
+            .filter(|l| l.contains("forum_members"))
+            .all(|l| l.starts_with("SEARCH")),
+        "{by_key:?}"
     );
     let flags = plan(&store, SELECT_FLAGS, vec![id()]);
     assert!(
