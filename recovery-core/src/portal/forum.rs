@@ -991,31 +991,23 @@ impl Portal {
         let limit = page_limit("review_queue.limit", limit)?;
         self.read(|tx| {
             let reader = self.moderator(tx, actor)?;
-            let mut posts = tx.review_queue(after, limit + 1)?;
-            let more = posts.len() > limit;
-            posts.truncate(limit);
+            let mut queued = tx.review_queue(after, limit + 1)?;
+            let more = queued.len() > limit;
+            queued.truncate(limit);
             let next = more
                 .then(|| {
-                    posts
+                    queued
                         .last()
-                        .and_then(|p| p.review.map(|r| r.queue_key(p.id)))
+                        .and_then(|q| q.post.review.map(|r| r.queue_key(q.post.id)))
                 })
                 .flatten();
-            let mut names = Pseudonyms::default();
-            let mut titles: HashMap<ThreadId, String> = HashMap::new();
-            let mut items = Vec::with_capacity(posts.len());
-            for post in posts {
-                let Some(review) = post.review else { continue };
-                let thread_title = match titles.get(&post.thread) {
-                    Some(t) => t.clone(),
-                    None => {
-                        let title = Self::forum_thread(tx, post.thread)?.title;
-                        titles.insert(post.thread, title.clone());
-                        title
-                    }
+            let mut items = Vec::with_capacity(queued.len());
+            for q in queued {
+                let Some(review) = q.post.review else {
+                    continue;
                 };
-                let flags = tx
-                    .flags(post.id)?
+                let flags = q
+                    .flags
                     .into_iter()
                     .map(|f| FlagView {
                         flagger: f.flagger,
@@ -1026,10 +1018,10 @@ impl Portal {
                     })
                     .collect();
                 items.push(ReviewItem {
-                    post: post_view(&post, names.get(tx, post.author)?, &reader),
-                    thread_title,
+                    post: post_view(&q.post, q.pseudonym, &reader),
+                    thread_title: q.thread_title,
                     crisis: review.crisis,
-                    crisis_text: post.crisis_text,
+                    crisis_text: q.post.crisis_text,
                     flaggers: review.flaggers,
                     flags,
                     since: review.since,

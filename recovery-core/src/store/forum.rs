@@ -75,6 +75,19 @@ impl PostQuery {
     }
 }
 
+/// A post in the review queue with what a moderator needs beside it, read in one go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedPost {
+    /// The post.
+    pub post: Post,
+    /// Its author's pseudonym.
+    pub pseudonym: String,
+    /// Its thread's title.
+    pub thread_title: String,
+    /// Every flag on it, oldest first (by `at`, then flagger).
+    pub flags: Vec<Flag>,
+}
+
 /// The forum.
 pub trait ForumTx {
     /// Adds a member. [`StoreError::Conflict`] if the id exists, the person is a member
@@ -122,8 +135,13 @@ pub trait ForumTx {
     ) -> Result<Vec<DateTime<Utc>>, StoreError>;
     /// The review queue: posts with a [`Review`](crate::model::forum::Review), ordered by
     /// [`Review::queue_key`](crate::model::forum::Review::queue_key), only those whose key is
-    /// greater than `after`, at most `limit`.
-    fn review_queue(&mut self, after: Option<&str>, limit: usize) -> Result<Vec<Post>, StoreError>;
+    /// greater than `after`, at most `limit`, each with its author's pseudonym, its thread's
+    /// title and its flags. [`StoreError::Corrupt`] if a post's author or thread is missing.
+    fn review_queue(
+        &mut self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<QueuedPost>, StoreError>;
 
     /// Keeps an earlier version of a post. [`StoreError::Conflict`] if that version of the
     /// post is already kept or the post does not exist.

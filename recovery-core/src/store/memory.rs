@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AccessQuery, AuditTx, ForumTx, ItemQuery, MembershipQuery, PeopleTx, PostQuery, ProposalQuery,
-    Store, StoreError, TeamTx, ThreadQuery, ToolboxTx, Transaction, TxMode,
+    QueuedPost, Store, StoreError, TeamTx, ThreadQuery, ToolboxTx, Transaction, TxMode,
 };
 use crate::model::audit::AccessEntry;
 use crate::model::forum::{Flag, Member, ModerationRecord, Post, PostVersion, Thread};
@@ -692,21 +692,44 @@ impl ForumTx for MemoryTx<'_> {
         ))
     }
 
-    fn review_queue(&mut self, after: Option<&str>, limit: usize) -> Result<Vec<Post>, StoreError> {
-        let mut found: Vec<(String, &Post)> = self
-            .state
-            .forum
+    fn review_queue(
+        &mut self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<QueuedPost>, StoreError> {
+        let forum = &self.state.forum;
+        let mut found: Vec<(String, &Post)> = forum
             .posts
             .values()
             .filter_map(|p| p.review.map(|r| (r.queue_key(p.id), p)))
             .filter(|(key, _)| after.is_none_or(|a| key.as_str() > a))
             .collect();
         found.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(found
+        found
             .into_iter()
             .take(limit)
-            .map(|(_, p)| p.clone())
-            .collect())
+            .map(|(_, p)| {
+                let missing = |what: &str| StoreError::Corrupt {
+                    detail: format!("post {}: its {what} is missing", p.id),
+                };
+                Ok(QueuedPost {
+                    post: p.clone(),
+                    pseudonym: forum
+                        .members
+                        .get(&p.author)
+                        .ok_or_else(|| missing("author"))?
+                        .pseudonym
+                        .clone(),
+                    thread_title: forum
+                        .threads
+                        .get(&p.thread)
+                        .ok_or_else(|| missing("thread"))?
+                        .title
+                        .clone(),
+                    flags: forum.flags.get(&p.id).cloned().unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 
     fn insert_post_version(&mut self, version: &PostVersion) -> Result<(), StoreError> {

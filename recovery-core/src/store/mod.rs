@@ -25,7 +25,7 @@ pub mod team;
 pub mod conformance;
 
 pub use audit::{AccessQuery, AuditTx};
-pub use forum::{Audience, ForumTx, PostQuery, ThreadQuery};
+pub use forum::{Audience, ForumTx, PostQuery, QueuedPost, ThreadQuery};
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;

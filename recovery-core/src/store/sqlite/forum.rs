@@ -1,6 +1,8 @@
 //! The forum (`004_forum.sql`): members, threads, posts with their earlier versions, flags and
 //! moderator actions.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
@@ -13,7 +15,7 @@ use crate::model::forum::{
     Post, PostState, PostVersion, Review, Suspension, Thread,
 };
 use crate::model::ids::{MemberId, ModerationId, PostId, ThreadId, UserId};
-use crate::store::{Audience, ForumTx, PostQuery, StoreError, ThreadQuery};
+use crate::store::{Audience, ForumTx, PostQuery, QueuedPost, StoreError, ThreadQuery};
 
 const MEMBER_COLUMNS: &str = "id, person, pseudonym, pseudonym_key, pseudonym_shape, joined_at, \
                               approved_posts, warnings, suspensions, suspended_from, \
@@ -81,13 +83,26 @@ pub(super) const POST_TIMES: &str = "\
     SELECT created_at FROM forum_posts WHERE author = ?1 AND created_at >= ?2 \
     ORDER BY created_at DESC LIMIT ?3";
 
-/// One page of the review queue, through the partial index `forum_posts_review_queue`. Every
-/// key is greater than the empty string, so the first page passes `''`.
+/// One page of the review queue, through the partial index `forum_posts_review_queue`, with
+/// each post's author and thread joined by primary key. Every key is greater than the empty
+/// string, so the first page passes `''`.
 pub(super) const REVIEW_QUEUE: &str = "\
-    SELECT id, thread, author, body, state, state_at, hidden_reason, hidden_note, created_at, \
-           edited_at, moderator_edit_at, moderator_edit_note, version, crisis_text, \
-           review_crisis, review_flaggers, review_since \
-    FROM forum_posts WHERE review_key > ?1 ORDER BY review_key LIMIT ?2";
+    SELECT p.id, p.thread, p.author, p.body, p.state, p.state_at, p.hidden_reason, \
+           p.hidden_note, p.created_at, p.edited_at, p.moderator_edit_at, \
+           p.moderator_edit_note, p.version, p.crisis_text, p.review_crisis, \
+           p.review_flaggers, p.review_since, m.pseudonym, t.title \
+    FROM forum_posts AS p INDEXED BY forum_posts_review_queue \
+    JOIN forum_members AS m ON m.id = p.author \
+    JOIN forum_threads AS t ON t.id = p.thread \
+    WHERE p.review_key > ?1 ORDER BY p.review_key LIMIT ?2";
+
+/// The flags on the posts of one review-queue page, by post, then oldest first.
+pub(super) const REVIEW_QUEUE_FLAGS: &str = "\
+    SELECT f.post, f.flagger, f.reason, f.note, f.at, f.cleared \
+    FROM forum_flags AS f \
+    WHERE f.post IN (SELECT id FROM forum_posts INDEXED BY forum_posts_review_queue \
+                     WHERE review_key > ?1 ORDER BY review_key LIMIT ?2) \
+    ORDER BY f.post, f.at, f.flagger";
 
 /// An earlier version of a post.
 pub(super) const INSERT_VERSION: &str = "\
@@ -343,12 +358,42 @@ impl ForumTx for SqliteTx<'_> {
         &mut self,
         after: Option<&str>,
         limit_to: usize,
-    ) -> Result<Vec<Post>, StoreError> {
-        let values = vec![
-            Value::Text(after.unwrap_or("").to_owned()),
-            Value::Integer(limit(limit_to)),
-        ];
-        self.post_rows(REVIEW_QUEUE, values)
+    ) -> Result<Vec<QueuedPost>, StoreError> {
+        let after = after.unwrap_or("");
+        let limit_to = limit(limit_to);
+        let conn = self.conn()?;
+        let rows = conn
+            .prepare_cached(REVIEW_QUEUE)
+            .and_then(|mut s| {
+                s.query_map(params![after, limit_to], |row| {
+                    Ok((PostRow::read(row)?, row.get::<_, String>(17)?, row.get(18)?))
+                })?
+                .collect::<Result<Vec<(PostRow, String, String)>, _>>()
+            })
+            .map_err(store_error)?;
+        let flag_rows = conn
+            .prepare_cached(REVIEW_QUEUE_FLAGS)
+            .and_then(|mut s| {
+                s.query_map(params![after, limit_to], FlagRow::read)?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(store_error)?;
+        let mut flags: HashMap<PostId, Vec<Flag>> = HashMap::new();
+        for row in flag_rows {
+            let flag = row.into_flag()?;
+            flags.entry(flag.post).or_default().push(flag);
+        }
+        rows.into_iter()
+            .map(|(row, pseudonym, thread_title)| {
+                let post = row.into_post()?;
+                Ok(QueuedPost {
+                    flags: flags.remove(&post.id).unwrap_or_default(),
+                    post,
+                    pseudonym,
+                    thread_title,
+                })
+            })
+            .collect()
     }
 
     fn insert_post_version(&mut self, version: &PostVersion) -> Result<(), StoreError> {
