@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
+
 use crate::store::StoreError;
 
 /// Everything that can go wrong in a portal call. A call that returns an error has changed
@@ -49,6 +51,32 @@ pub enum Error {
     NotInCareTeam {
         /// The provider named.
         provider: String,
+    },
+    /// Too many posts or flags in too short a time. Nothing was written.
+    #[error("rate limited: no more {action} until {retry_after_secs} s from now")]
+    RateLimited {
+        /// What was limited: `post` or `flag`.
+        action: &'static str,
+        /// How many seconds until the next one is allowed (at least 1).
+        retry_after_secs: u64,
+    },
+    /// The acting forum member is suspended: they may read, but not post, edit or flag.
+    #[error("suspended from the forum until {}", until.map_or_else(|| "further notice".to_owned(), |t| t.to_rfc3339()))]
+    Suspended {
+        /// When the suspension ends by itself; `None` means permanent.
+        until: Option<DateTime<Utc>>,
+    },
+    /// The thread is locked: only moderators may post in it.
+    #[error("forum thread {thread} is locked")]
+    ThreadLocked {
+        /// The thread.
+        thread: String,
+    },
+    /// The post can no longer be edited by its author.
+    #[error("the edit window of {minutes} minutes has passed")]
+    EditWindowClosed {
+        /// The configured window.
+        minutes: u32,
     },
     /// The store failed.
     #[error(transparent)]
@@ -129,6 +157,32 @@ pub enum Problem {
     /// A value that must be given is missing, or one that must not be given is present.
     #[error("{0}")]
     Inconsistent(&'static str),
+    /// Shorter than allowed.
+    #[error("is {actual} characters; at least {min} are needed")]
+    TooShort {
+        /// The limit.
+        min: usize,
+        /// The length given (after normalisation).
+        actual: usize,
+    },
+    /// Another holds this value, or one that looks the same (a forum pseudonym).
+    #[error("is taken, or looks too much like one that is")]
+    Taken,
+    /// Looks like contact details (`email` or `phone`).
+    #[error("looks like contact details ({kind})")]
+    ContactDetails {
+        /// What it looks like: `email` or `phone`.
+        kind: &'static str,
+    },
+    /// Has a run of more digits than allowed (an id, account or phone number).
+    #[error("has a run of more than {max} digits")]
+    DigitRun {
+        /// The longest run allowed.
+        max: usize,
+    },
+    /// Contains the person's registered name.
+    #[error("contains the person's name")]
+    RevealsName,
 }
 
 /// Why an action was denied. Part of the answer, and of the access log.
@@ -156,6 +210,9 @@ pub enum DenyReason {
     /// The actor is not the person this invitation, proposal or team is for.
     #[error("the actor is not a party to this")]
     NotAParty,
+    /// The actor has not joined the forum.
+    #[error("the actor has not joined the forum")]
+    NotAMember,
 }
 
 impl DenyReason {
@@ -168,6 +225,7 @@ impl DenyReason {
             DenyReason::GrantExpired => "grant-expired",
             DenyReason::OwnerOnly => "owner-only",
             DenyReason::NotAParty => "not-a-party",
+            DenyReason::NotAMember => "not-a-member",
         }
     }
 }

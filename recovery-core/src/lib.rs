@@ -44,7 +44,8 @@
 //!
 //! ## Layout
 //! - [`model`]: plain data (ids, people, toolbox items, catalogues).
-//! - [`policy`]: pure rules (who may do what, text rules, goal lifecycle).
+//! - [`policy`]: pure rules (who may do what, text rules, goal lifecycle, the forum's
+//!   pseudonyms, crisis terms and moderation).
 //! - [`Portal`]: the facade, the only place that combines policy, store and clock.
 //! - [`store`]: the [`Store`](store::Store) trait, [`MemoryStore`](store::MemoryStore) and
 //!   `SqliteStore` (feature `sqlite`, on by default), and the conformance suite (feature
@@ -61,9 +62,13 @@ mod portal;
 pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{PortalConfig, SqliteOptions, TextLimits};
+pub use config::{ForumConfig, PortalConfig, RateLimit, SqliteOptions, TextLimits};
 pub use error::{DenyReason, Error, Problem, Result};
 pub use model::catalogue::{CatalogueDomain, DomainCatalogue};
+pub use model::forum::{
+    Editor, ForumCategory, ForumReason, ModerationAction, ModerationRecord, ModeratorEditNote,
+    PostVersion, Suspension,
+};
 pub use model::ids::*;
 pub use model::people::{Actor, NewPerson, Person, Profession, ProviderDetails, Role};
 pub use model::toolbox::*;

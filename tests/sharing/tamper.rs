@@ -171,6 +171,7 @@ fn an_inserted_entry_is_named_even_with_a_valid_hash() {
             target: None,
             level: None,
             outcome: recovery_core::model::audit::Outcome::Allowed,
+            moderation_reason: None,
         };
         let hash = chain_hash(&prev, &event);
         c.execute("UPDATE access_log SET seq = seq + 1000 WHERE seq >= 10", [])

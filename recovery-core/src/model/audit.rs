@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::forum::ForumReason;
 use super::ids::UserId;
 use super::team::{Level, Scope};
 use crate::error::DenyReason;
@@ -39,11 +40,27 @@ pub enum AccessAction {
     AcceptProposal,
     /// Rejected a proposal.
     RejectProposal,
+    /// A moderator approved a held or flagged forum post.
+    ForumApprove,
+    /// A moderator hid a forum post.
+    ForumHide,
+    /// A moderator edited a forum post.
+    ForumEdit,
+    /// A moderator locked a forum thread.
+    ForumLock,
+    /// A moderator unlocked a forum thread.
+    ForumUnlock,
+    /// A moderator warned a forum member.
+    ForumWarn,
+    /// A moderator suspended a forum member.
+    ForumSuspend,
+    /// A moderator lifted a forum member's suspension.
+    ForumLift,
 }
 
 impl AccessAction {
     /// Every action.
-    pub const ALL: [AccessAction; 12] = [
+    pub const ALL: [AccessAction; 20] = [
         AccessAction::View,
         AccessAction::Change,
         AccessAction::Invite,
@@ -56,6 +73,14 @@ impl AccessAction {
         AccessAction::Comment,
         AccessAction::AcceptProposal,
         AccessAction::RejectProposal,
+        AccessAction::ForumApprove,
+        AccessAction::ForumHide,
+        AccessAction::ForumEdit,
+        AccessAction::ForumLock,
+        AccessAction::ForumUnlock,
+        AccessAction::ForumWarn,
+        AccessAction::ForumSuspend,
+        AccessAction::ForumLift,
     ];
 
     /// A stable machine name, used in storage and in the hash.
@@ -73,6 +98,14 @@ impl AccessAction {
             AccessAction::Comment => "comment",
             AccessAction::AcceptProposal => "accept-proposal",
             AccessAction::RejectProposal => "reject-proposal",
+            AccessAction::ForumApprove => "forum-approve",
+            AccessAction::ForumHide => "forum-hide",
+            AccessAction::ForumEdit => "forum-edit",
+            AccessAction::ForumLock => "forum-lock",
+            AccessAction::ForumUnlock => "forum-unlock",
+            AccessAction::ForumWarn => "forum-warn",
+            AccessAction::ForumSuspend => "forum-suspend",
+            AccessAction::ForumLift => "forum-lift",
         }
     }
 
@@ -113,6 +146,9 @@ pub struct AccessEvent {
     pub level: Option<Level>,
     /// Allowed or denied.
     pub outcome: Outcome,
+    /// The reason code of a moderation action (never the moderator's free-text note).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation_reason: Option<ForumReason>,
 }
 
 /// A chained entry of the access log, as stored.

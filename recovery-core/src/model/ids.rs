@@ -185,3 +185,25 @@ id_type!(
     CommentId,
     "comment"
 );
+
+id_type!(
+    /// A person's membership of the peer-support forum. Other members and moderators see this
+    /// id and the pseudonym, never the [`UserId`] behind them.
+    MemberId,
+    "forum member"
+);
+id_type!(
+    /// A forum thread.
+    ThreadId,
+    "forum thread"
+);
+id_type!(
+    /// A forum post.
+    PostId,
+    "forum post"
+);
+id_type!(
+    /// One moderator action (approve, hide, edit, lock, unlock, warn, suspend, lift).
+    ModerationId,
+    "moderation action"
+);

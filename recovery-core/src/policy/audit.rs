@@ -47,6 +47,13 @@ pub fn encode(event: &AccessEvent, buf: &mut Vec<u8>) {
         Outcome::Allowed => put_str(buf, "allowed"),
         Outcome::Denied(reason) => put_str(buf, reason.as_str()),
     }
+    // Appended only when present, so entries without a reason (every entry written before
+    // the forum existed) keep the hash they were written with. The fields before it are all
+    // self-delimiting, so the encoding stays unambiguous.
+    if let Some(reason) = event.moderation_reason {
+        buf.push(1);
+        put_str(buf, reason.as_str());
+    }
 }
 
 /// The hash of an event chained after `prev_hash`.
@@ -183,6 +190,7 @@ mod tests {
                     target: None,
                     level: None,
                     outcome: Outcome::Allowed,
+                    moderation_reason: None,
                 };
                 let hash = chain_hash(&prev, &event);
                 let entry = AccessEntry {

@@ -3,5 +3,6 @@
 
 pub mod access;
 pub mod audit;
+pub mod forum;
 pub mod goals;
 pub mod text;

@@ -9,15 +9,23 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::PortalConfig;
 use crate::error::{Error, Result};
 use crate::model::people::{Actor, Person};
+use crate::policy::forum::crisis::CrisisMatcher;
 use crate::store::{MemoryStore, Store, Transaction, TxMode};
 
 mod audit;
+mod forum;
 mod home;
 mod people;
 mod team;
 mod toolbox;
 
 pub use audit::{ACCESS_PAGE_MAX, AccessLogFilter, AccessLogPage};
+pub use forum::{
+    FORUM_PAGE_DEFAULT, FORUM_PAGE_MAX, FlagView, ForumStanding, HiddenNotice, MemberRecord,
+    ModerationNotice, ModeratorEdit, ModeratorNote, NewFlag, NewThread, PostCursor, PostStatus,
+    PostView, Posted, ReviewItem, ReviewPage, ThreadCursor, ThreadList, ThreadListQuery,
+    ThreadPage, ThreadSummary,
+};
 pub use home::{
     DomainOverview, GoalOverview, HOME_RECENT, HOME_REGISTRATIONS, Home, MeasureOverview,
 };
@@ -43,6 +51,8 @@ pub struct Portal {
     store: Box<dyn Store>,
     clock: Arc<dyn Clock>,
     config: PortalConfig,
+    /// The configured crisis terms, compiled once.
+    crisis: CrisisMatcher,
 }
 
 impl std::fmt::Debug for Portal {
@@ -75,6 +85,7 @@ impl Portal {
         Self {
             store: Box::new(store),
             clock: Arc::new(SystemClock),
+            crisis: CrisisMatcher::new(&config.forum.crisis_terms),
             config,
         }
     }

@@ -161,6 +161,7 @@ impl Portal {
                     target,
                     level: None,
                     outcome,
+                    moderation_reason: None,
                 },
             )?;
         }
@@ -199,6 +200,7 @@ impl Portal {
             target: Some(m.id.as_uuid()),
             level: None,
             outcome: Outcome::Allowed,
+            moderation_reason: None,
         }
     }
 
@@ -643,6 +645,7 @@ impl Portal {
                     target: Some(proposal.id.as_uuid()),
                     level: None,
                     outcome: Outcome::Allowed,
+                    moderation_reason: None,
                 },
             )?;
             Ok(proposal)
@@ -796,6 +799,7 @@ impl Portal {
                     target: Some(proposal.id.as_uuid()),
                     level: None,
                     outcome: Outcome::Allowed,
+                    moderation_reason: None,
                 },
             )?;
             Ok(proposal)
@@ -848,6 +852,7 @@ impl Portal {
                     target: Some(item.as_uuid()),
                     level: None,
                     outcome: Outcome::Allowed,
+                    moderation_reason: None,
                 },
             )?;
             Ok(comment)

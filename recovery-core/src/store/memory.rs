@@ -5,12 +5,15 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
+use chrono::{DateTime, Utc};
+
 use super::{
-    AccessQuery, AuditTx, ItemQuery, MembershipQuery, PeopleTx, ProposalQuery, Store, StoreError,
-    TeamTx, ToolboxTx, Transaction, TxMode,
+    AccessQuery, AuditTx, ForumTx, ItemQuery, MembershipQuery, PeopleTx, PostQuery, ProposalQuery,
+    QueuedPost, Store, StoreError, TeamTx, ThreadQuery, ToolboxTx, Transaction, TxMode,
 };
 use crate::model::audit::AccessEntry;
-use crate::model::ids::{ItemId, MembershipId, ProposalId, UserId};
+use crate::model::forum::{Flag, Member, ModerationRecord, Post, PostVersion, Thread};
+use crate::model::ids::{ItemId, MemberId, MembershipId, PostId, ProposalId, ThreadId, UserId};
 use crate::model::people::Person;
 use crate::model::team::{Comment, Grant, Membership, Proposal, Scope};
 use crate::model::toolbox::ItemRecord;
@@ -41,6 +44,22 @@ struct State {
     proposals: HashMap<ProposalId, Proposal>,
     comments: Vec<Comment>,
     access_log: Vec<AccessEntry>,
+    forum: Forum,
+}
+
+#[derive(Debug, Default)]
+struct Forum {
+    members: HashMap<MemberId, Member>,
+    member_by_user: HashMap<UserId, MemberId>,
+    member_by_key: HashMap<String, MemberId>,
+    member_by_shape: HashMap<String, MemberId>,
+    threads: HashMap<ThreadId, Thread>,
+    posts: HashMap<PostId, Post>,
+    /// Each thread's posts in insertion order.
+    thread_posts: HashMap<ThreadId, Vec<PostId>>,
+    versions: HashMap<PostId, Vec<PostVersion>>,
+    flags: HashMap<PostId, Vec<Flag>>,
+    moderation: Vec<ModerationRecord>,
 }
 
 /// How to take back one write.
@@ -54,6 +73,15 @@ enum Undo {
     Proposal(ProposalId, Option<Proposal>),
     Comment,
     Access,
+    NewMember(MemberId),
+    Member(Member),
+    NewThread(ThreadId),
+    Thread(Thread),
+    NewPost(PostId),
+    Post(Post),
+    Versions(PostId, Option<Vec<PostVersion>>),
+    Flags(PostId, Option<Vec<Flag>>),
+    Moderation,
 }
 
 impl Store for MemoryStore {
@@ -101,6 +129,39 @@ impl Drop for MemoryTx<'_> {
                 }
                 Undo::Access => {
                     self.state.access_log.pop();
+                }
+                Undo::NewMember(id) => {
+                    let forum = &mut self.state.forum;
+                    if let Some(m) = forum.members.remove(&id) {
+                        forum.member_by_user.remove(&m.user);
+                        forum.member_by_key.remove(&m.pseudonym_key);
+                        forum.member_by_shape.remove(&m.pseudonym_shape);
+                    }
+                }
+                Undo::Member(before) => {
+                    self.state.forum.members.insert(before.id, before);
+                }
+                Undo::NewThread(id) => {
+                    self.state.forum.threads.remove(&id);
+                }
+                Undo::Thread(before) => {
+                    self.state.forum.threads.insert(before.id, before);
+                }
+                Undo::NewPost(id) => {
+                    let forum = &mut self.state.forum;
+                    if let Some(p) = forum.posts.remove(&id) {
+                        if let Some(list) = forum.thread_posts.get_mut(&p.thread) {
+                            list.retain(|i| *i != id);
+                        }
+                    }
+                }
+                Undo::Post(before) => {
+                    self.state.forum.posts.insert(before.id, before);
+                }
+                Undo::Versions(id, before) => restore(&mut self.state.forum.versions, id, before),
+                Undo::Flags(id, before) => restore(&mut self.state.forum.flags, id, before),
+                Undo::Moderation => {
+                    self.state.forum.moderation.pop();
                 }
             }
         }
@@ -425,5 +486,379 @@ impl AuditTx for MemoryTx<'_> {
             .take(limit)
             .cloned()
             .collect())
+    }
+}
+
+/// Times at or after `since`, newest first, at most `limit`.
+fn newest_times(
+    times: impl Iterator<Item = DateTime<Utc>>,
+    since: DateTime<Utc>,
+    limit: usize,
+) -> Vec<DateTime<Utc>> {
+    let mut found: Vec<DateTime<Utc>> = times.filter(|t| *t >= since).collect();
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    found.truncate(limit);
+    found
+}
+
+impl ForumTx for MemoryTx<'_> {
+    fn insert_member(&mut self, member: &Member) -> Result<(), StoreError> {
+        let forum = &mut self.state.forum;
+        if forum.members.contains_key(&member.id)
+            || forum.member_by_user.contains_key(&member.user)
+            || forum.member_by_key.contains_key(&member.pseudonym_key)
+            || forum.member_by_shape.contains_key(&member.pseudonym_shape)
+        {
+            return Err(conflict(format!(
+                "member {} exists, or its person or pseudonym is taken",
+                member.id
+            )));
+        }
+        forum.members.insert(member.id, member.clone());
+        forum.member_by_user.insert(member.user, member.id);
+        forum
+            .member_by_key
+            .insert(member.pseudonym_key.clone(), member.id);
+        forum
+            .member_by_shape
+            .insert(member.pseudonym_shape.clone(), member.id);
+        self.undo.push(Undo::NewMember(member.id));
+        Ok(())
+    }
+
+    fn update_member(&mut self, member: &Member) -> Result<(), StoreError> {
+        let before = self
+            .state
+            .forum
+            .members
+            .get(&member.id)
+            .filter(|m| {
+                m.user == member.user
+                    && m.pseudonym == member.pseudonym
+                    && m.pseudonym_key == member.pseudonym_key
+                    && m.pseudonym_shape == member.pseudonym_shape
+            })
+            .cloned()
+            .ok_or_else(|| conflict(format!("member {} cannot be updated", member.id)))?;
+        self.state.forum.members.insert(member.id, member.clone());
+        self.undo.push(Undo::Member(before));
+        Ok(())
+    }
+
+    fn member(&mut self, id: MemberId) -> Result<Option<Member>, StoreError> {
+        Ok(self.state.forum.members.get(&id).cloned())
+    }
+
+    fn member_of(&mut self, user: UserId) -> Result<Option<Member>, StoreError> {
+        let forum = &self.state.forum;
+        Ok(forum
+            .member_by_user
+            .get(&user)
+            .and_then(|id| forum.members.get(id))
+            .cloned())
+    }
+
+    fn member_by_key(&mut self, key: &str, shape: &str) -> Result<Option<Member>, StoreError> {
+        let forum = &self.state.forum;
+        let mut found: Vec<&Member> = [
+            forum.member_by_key.get(key),
+            forum.member_by_shape.get(shape),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|id| forum.members.get(id))
+        .collect();
+        found.sort_by_key(|m| m.id);
+        Ok(found.first().map(|m| (*m).clone()))
+    }
+
+    fn insert_thread(&mut self, thread: &Thread) -> Result<(), StoreError> {
+        if self.state.forum.threads.contains_key(&thread.id) {
+            return Err(conflict(format!("thread {} exists", thread.id)));
+        }
+        self.state.forum.threads.insert(thread.id, thread.clone());
+        self.undo.push(Undo::NewThread(thread.id));
+        Ok(())
+    }
+
+    fn update_thread(&mut self, thread: &Thread) -> Result<(), StoreError> {
+        let before = self
+            .state
+            .forum
+            .threads
+            .get(&thread.id)
+            .filter(|t| {
+                t.category == thread.category
+                    && t.author == thread.author
+                    && t.opening == thread.opening
+                    && t.created_at == thread.created_at
+            })
+            .cloned()
+            .ok_or_else(|| conflict(format!("thread {} cannot be updated", thread.id)))?;
+        self.state.forum.threads.insert(thread.id, thread.clone());
+        self.undo.push(Undo::Thread(before));
+        Ok(())
+    }
+
+    fn thread(&mut self, id: ThreadId) -> Result<Option<Thread>, StoreError> {
+        Ok(self.state.forum.threads.get(&id).cloned())
+    }
+
+    fn threads(&mut self, query: &ThreadQuery) -> Result<Vec<Thread>, StoreError> {
+        let forum = &self.state.forum;
+        let mut found: Vec<Thread> = forum
+            .threads
+            .values()
+            .filter(|t| {
+                forum
+                    .posts
+                    .get(&t.opening)
+                    .is_some_and(|p| query.matches(t, &p.state))
+            })
+            .cloned()
+            .collect();
+        found.sort_by_key(|t| std::cmp::Reverse((t.last_post_at, t.id)));
+        found.truncate(query.limit);
+        Ok(found)
+    }
+
+    fn insert_post(&mut self, post: &Post) -> Result<(), StoreError> {
+        let forum = &mut self.state.forum;
+        if forum.posts.contains_key(&post.id) || !forum.threads.contains_key(&post.thread) {
+            return Err(conflict(format!(
+                "post {} exists or its thread does not",
+                post.id
+            )));
+        }
+        forum.posts.insert(post.id, post.clone());
+        forum
+            .thread_posts
+            .entry(post.thread)
+            .or_default()
+            .push(post.id);
+        self.undo.push(Undo::NewPost(post.id));
+        Ok(())
+    }
+
+    fn update_post(&mut self, post: &Post) -> Result<(), StoreError> {
+        let before = self
+            .state
+            .forum
+            .posts
+            .get(&post.id)
+            .filter(|p| {
+                p.thread == post.thread
+                    && p.author == post.author
+                    && p.created_at == post.created_at
+            })
+            .cloned()
+            .ok_or_else(|| conflict(format!("post {} cannot be updated", post.id)))?;
+        self.state.forum.posts.insert(post.id, post.clone());
+        self.undo.push(Undo::Post(before));
+        Ok(())
+    }
+
+    fn post(&mut self, id: PostId) -> Result<Option<Post>, StoreError> {
+        Ok(self.state.forum.posts.get(&id).cloned())
+    }
+
+    fn posts(&mut self, query: &PostQuery) -> Result<Vec<Post>, StoreError> {
+        let forum = &self.state.forum;
+        let Some(ids) = forum.thread_posts.get(&query.thread) else {
+            return Ok(Vec::new());
+        };
+        let mut found: Vec<Post> = ids
+            .iter()
+            .filter_map(|id| forum.posts.get(id))
+            .filter(|p| query.matches(p))
+            .cloned()
+            .collect();
+        found.sort_by_key(|p| (p.created_at, p.id));
+        found.truncate(query.limit);
+        Ok(found)
+    }
+
+    fn post_times(
+        &mut self,
+        author: MemberId,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        let posts = self.state.forum.posts.values();
+        Ok(newest_times(
+            posts.filter(|p| p.author == author).map(|p| p.created_at),
+            since,
+            limit,
+        ))
+    }
+
+    fn review_queue(
+        &mut self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<QueuedPost>, StoreError> {
+        let forum = &self.state.forum;
+        let mut found: Vec<(String, &Post)> = forum
+            .posts
+            .values()
+            .filter_map(|p| p.review.map(|r| (r.queue_key(p.id), p)))
+            .filter(|(key, _)| after.is_none_or(|a| key.as_str() > a))
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(_, p)| {
+                let missing = |what: &str| StoreError::Corrupt {
+                    detail: format!("post {}: its {what} is missing", p.id),
+                };
+                Ok(QueuedPost {
+                    post: p.clone(),
+                    pseudonym: forum
+                        .members
+                        .get(&p.author)
+                        .ok_or_else(|| missing("author"))?
+                        .pseudonym
+                        .clone(),
+                    thread_title: forum
+                        .threads
+                        .get(&p.thread)
+                        .ok_or_else(|| missing("thread"))?
+                        .title
+                        .clone(),
+                    flags: forum.flags.get(&p.id).cloned().unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    fn insert_post_version(&mut self, version: &PostVersion) -> Result<(), StoreError> {
+        let forum = &mut self.state.forum;
+        let exists = forum
+            .versions
+            .get(&version.post)
+            .is_some_and(|v| v.iter().any(|v| v.version == version.version));
+        if exists || !forum.posts.contains_key(&version.post) {
+            return Err(conflict(format!(
+                "version {} of post {} is kept already, or the post does not exist",
+                version.version, version.post
+            )));
+        }
+        let before = forum.versions.get(&version.post).cloned();
+        let list = forum.versions.entry(version.post).or_default();
+        list.push(version.clone());
+        list.sort_by_key(|v| v.version);
+        self.undo.push(Undo::Versions(version.post, before));
+        Ok(())
+    }
+
+    fn post_versions(&mut self, post: PostId) -> Result<Vec<PostVersion>, StoreError> {
+        Ok(self
+            .state
+            .forum
+            .versions
+            .get(&post)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    fn delete_post_versions(&mut self, post: PostId) -> Result<usize, StoreError> {
+        let before = self.state.forum.versions.remove(&post);
+        let count = before.as_ref().map_or(0, Vec::len);
+        if before.is_some() {
+            self.undo.push(Undo::Versions(post, before));
+        }
+        Ok(count)
+    }
+
+    fn insert_flag(&mut self, flag: &Flag) -> Result<(), StoreError> {
+        let forum = &mut self.state.forum;
+        let exists = forum
+            .flags
+            .get(&flag.post)
+            .is_some_and(|f| f.iter().any(|f| f.flagger == flag.flagger));
+        if exists || !forum.posts.contains_key(&flag.post) {
+            return Err(conflict(format!(
+                "member {} flagged post {} already, or the post does not exist",
+                flag.flagger, flag.post
+            )));
+        }
+        let before = forum.flags.get(&flag.post).cloned();
+        let list = forum.flags.entry(flag.post).or_default();
+        list.push(flag.clone());
+        list.sort_by_key(|f| (f.at, f.flagger));
+        self.undo.push(Undo::Flags(flag.post, before));
+        Ok(())
+    }
+
+    fn flags(&mut self, post: PostId) -> Result<Vec<Flag>, StoreError> {
+        Ok(self
+            .state
+            .forum
+            .flags
+            .get(&post)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    fn clear_flags(&mut self, post: PostId) -> Result<usize, StoreError> {
+        let before = self.state.forum.flags.get(&post).cloned();
+        let Some(flags) = self.state.forum.flags.get_mut(&post) else {
+            return Ok(0);
+        };
+        let mut cleared = 0;
+        for flag in flags.iter_mut().filter(|f| !f.cleared) {
+            flag.cleared = true;
+            cleared += 1;
+        }
+        if cleared > 0 {
+            self.undo.push(Undo::Flags(post, before));
+        }
+        Ok(cleared)
+    }
+
+    fn flag_times(
+        &mut self,
+        flagger: MemberId,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        let flags = self.state.forum.flags.values().flatten();
+        Ok(newest_times(
+            flags.filter(|f| f.flagger == flagger).map(|f| f.at),
+            since,
+            limit,
+        ))
+    }
+
+    fn insert_moderation(&mut self, record: &ModerationRecord) -> Result<(), StoreError> {
+        if self
+            .state
+            .forum
+            .moderation
+            .iter()
+            .any(|r| r.id == record.id)
+        {
+            return Err(conflict(format!("moderation record {} exists", record.id)));
+        }
+        self.state.forum.moderation.push(record.clone());
+        self.undo.push(Undo::Moderation);
+        Ok(())
+    }
+
+    fn moderation_records(
+        &mut self,
+        member: MemberId,
+    ) -> Result<Vec<ModerationRecord>, StoreError> {
+        let mut found: Vec<ModerationRecord> = self
+            .state
+            .forum
+            .moderation
+            .iter()
+            .filter(|r| r.member == member)
+            .cloned()
+            .collect();
+        found.sort_by_key(|r| (r.at, r.id));
+        Ok(found)
     }
 }

@@ -15,19 +15,21 @@ use crate::model::people::Person;
 use crate::model::toolbox::{DomainRef, ItemKind, ItemRecord};
 
 pub mod audit;
+pub mod forum;
 pub mod memory;
-pub mod team;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+pub mod team;
 
 #[cfg(feature = "testing")]
 pub mod conformance;
 
 pub use audit::{AccessQuery, AuditTx};
+pub use forum::{Audience, ForumTx, PostQuery, QueuedPost, ThreadQuery};
 pub use memory::MemoryStore;
-pub use team::{MembershipQuery, ProposalQuery, TeamTx};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+pub use team::{MembershipQuery, ProposalQuery, TeamTx};
 
 /// Why a store could not do what it was asked. Messages carry ids and kinds, never health text.
 #[derive(Debug, thiserror::Error)]
@@ -97,7 +99,7 @@ pub trait Store: Send + Sync {
 }
 
 /// One unit of work against a [`Store`]: one sub-trait per capability, plus commit.
-pub trait Transaction: PeopleTx + ToolboxTx + TeamTx + AuditTx {
+pub trait Transaction: PeopleTx + ToolboxTx + TeamTx + AuditTx + ForumTx {
     /// Makes every write of this transaction durable and visible, all at once.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -1,4 +1,5 @@
-//! The access log (`003_access_log.sql`): append-only, one row per entry, `seq` as the rowid.
+//! The access log (`003_access_log.sql`, and `004_forum.sql` for moderation reasons):
+//! append-only, one row per entry, `seq` as the rowid.
 
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
@@ -9,18 +10,19 @@ use super::encoding::{
 use super::error::store_error;
 use super::transaction::SqliteTx;
 use crate::model::audit::{AccessAction, AccessEntry, AccessEvent, Outcome};
+use crate::model::forum::ForumReason;
 use crate::model::ids::UserId;
 use crate::store::{AccessQuery, AuditTx, StoreError};
 
 const ENTRY_COLUMNS: &str = "seq, at, actor, subject, action, scope, counterpart, target, level, \
-                             outcome, reason, prev_hash, hash";
+                             outcome, reason, prev_hash, hash, moderation_reason";
 
 /// Appends an entry only if its `seq` is the next one: the rule is the statement's WHERE
 /// clause, so a gap or a repeat inserts nothing.
 pub(super) const APPEND_ACCESS: &str = "\
     INSERT INTO access_log (seq, at, actor, subject, action, scope, counterpart, target, level, \
-                            outcome, reason, prev_hash, hash) \
-    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 \
+                            outcome, reason, prev_hash, hash, moderation_reason) \
+    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14 \
     WHERE ?1 = coalesce((SELECT max(seq) FROM access_log), 0) + 1";
 
 /// The last entry's sequence number and hash (`max` of the rowid is one step down the b-tree).
@@ -30,7 +32,7 @@ pub(super) const LAST_ACCESS: &str =
 /// Entries after a sequence number, in order.
 pub(super) const ACCESS_RANGE: &str = "\
     SELECT seq, at, actor, subject, action, scope, counterpart, target, level, outcome, reason, \
-           prev_hash, hash \
+           prev_hash, hash, moderation_reason \
     FROM access_log WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 
 impl AuditTx for SqliteTx<'_> {
@@ -64,6 +66,7 @@ impl AuditTx for SqliteTx<'_> {
                     reason,
                     entry.prev_hash,
                     entry.hash,
+                    e.moderation_reason.map(ForumReason::as_str),
                 ])
             })
             .map_err(store_error)?;
@@ -187,6 +190,7 @@ struct EntryRow {
     reason: Option<String>,
     prev_hash: Vec<u8>,
     hash: Vec<u8>,
+    moderation_reason: Option<String>,
 }
 
 impl EntryRow {
@@ -205,6 +209,7 @@ impl EntryRow {
             reason: row.get(10)?,
             prev_hash: row.get(11)?,
             hash: row.get(12)?,
+            moderation_reason: row.get(13)?,
         })
     }
 
@@ -224,6 +229,12 @@ impl EntryRow {
             None => None,
             Some(name) => Some(name_from_sql(name).ok_or_else(|| corrupt("level"))?),
         };
+        let moderation_reason = match self.moderation_reason.as_deref() {
+            None => None,
+            Some(name) => {
+                Some(ForumReason::parse(name).ok_or_else(|| corrupt("moderation reason"))?)
+            }
+        };
         let scope = match self.scope.as_deref() {
             None => None,
             Some(s) => Some(s.parse().map_err(|_| corrupt("scope"))?),
@@ -240,6 +251,7 @@ impl EntryRow {
                 target: self.target,
                 level,
                 outcome,
+                moderation_reason,
             },
             prev_hash: hash_from_sql(&self.prev_hash, seq)?,
             hash: hash_from_sql(&self.hash, seq)?,

@@ -257,6 +257,7 @@ mod tests {
             DenyReason::GrantExpired,
             DenyReason::OwnerOnly,
             DenyReason::NotAParty,
+            DenyReason::NotAMember,
         ];
         for r in reasons {
             assert_eq!(name_to_sql(r).unwrap(), r.as_str());

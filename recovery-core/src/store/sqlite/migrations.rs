@@ -16,6 +16,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::new(1, include_str!("migrations/001_init.sql")),
     Migration::new(2, include_str!("migrations/002_care_teams.sql")),
     Migration::new(3, include_str!("migrations/003_access_log.sql")),
+    Migration::new(4, include_str!("migrations/004_forum.sql")),
 ];
 
 /// The newest schema version this code knows.

@@ -10,7 +10,7 @@
 //! - **History kept.** Every version of every toolbox item stays in `item_versions`; the
 //!   access log is append-only.
 //!
-//! One file per capability: `people.rs`, `toolbox.rs`, `team.rs` and `audit.rs` hold each
+//! One file per capability: `people.rs`, `toolbox.rs`, `team.rs`, `audit.rs` and `forum.rs` hold each
 //! capability's SQL; `migrations/` its tables.
 //!
 //! The layout and encodings are recorded in `docs/adr/0002-sqlite-store.md`.
@@ -27,6 +27,7 @@ use crate::config::SqliteOptions;
 mod audit;
 mod encoding;
 mod error;
+mod forum;
 mod migrations;
 mod people;
 mod team;

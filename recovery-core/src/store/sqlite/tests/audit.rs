@@ -5,6 +5,7 @@ use uuid::Uuid;
 use super::*;
 use crate::error::DenyReason;
 use crate::model::audit::{AccessAction, AccessEntry, AccessEvent, Outcome};
+use crate::model::forum::ForumReason;
 use crate::model::team::{Level, Scope};
 use crate::store::AccessQuery;
 
@@ -49,6 +50,8 @@ fn log(n: u64, subjects: [UserId; 2], parties: [UserId; 3]) -> Vec<AccessEntry> 
                     Some(Level::None),
                 ][i % 4],
                 outcome,
+                moderation_reason: (i % 7 == 0)
+                    .then(|| ForumReason::ALL[i % ForumReason::ALL.len()]),
             };
             let mut hash = [0u8; 32];
             hash[..8].copy_from_slice(&seq.to_be_bytes());

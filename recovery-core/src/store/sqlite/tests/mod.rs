@@ -12,6 +12,7 @@ use crate::model::toolbox::*;
 use crate::store::{MemoryStore, Store, StoreError, Transaction, TxMode};
 
 mod audit;
+mod forum;
 mod migrations;
 mod opening;
 mod portal;
