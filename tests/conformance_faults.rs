@@ -7,15 +7,19 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::SubsecRound;
+use chrono::{DateTime, Utc};
 use recovery_core::model::audit::AccessEntry;
+use recovery_core::model::forum::{Flag, Member, ModerationRecord, Post, PostVersion, Thread};
 use recovery_core::model::team::{Comment, Grant, Membership, Proposal, Scope};
 use recovery_core::store::conformance::{self, CASES, Case};
+use recovery_core::store::forum::{PostQuery, QueuedPost, ThreadQuery};
 use recovery_core::store::{
-    AccessQuery, AuditTx, ItemQuery, MembershipQuery, MemoryStore, PeopleTx, ProposalQuery, Store,
-    StoreError, TeamTx, ToolboxTx, Transaction, TxMode,
+    AccessQuery, AuditTx, ForumTx, ItemQuery, MembershipQuery, MemoryStore, PeopleTx,
+    ProposalQuery, Store, StoreError, TeamTx, ToolboxTx, Transaction, TxMode,
 };
 use recovery_core::{
-    ItemBody, ItemId, ItemRecord, MeasureValue, MembershipId, Person, ProposalId, UserId,
+    ItemBody, ItemId, ItemRecord, MeasureValue, MemberId, MembershipId, Person, PostId, ProposalId,
+    ThreadId, UserId,
 };
 
 /// What is wrong with a [`Faulty`] store.
@@ -216,6 +220,121 @@ impl TeamTx for FaultyTx<'_> {
 
     fn comments(&mut self, item: ItemId) -> Result<Vec<Comment>, StoreError> {
         self.inner().comments(item)
+    }
+}
+
+impl ForumTx for FaultyTx<'_> {
+    fn insert_member(&mut self, member: &Member) -> Result<(), StoreError> {
+        self.inner().insert_member(member)
+    }
+
+    fn update_member(&mut self, member: &Member) -> Result<(), StoreError> {
+        self.inner().update_member(member)
+    }
+
+    fn member(&mut self, id: MemberId) -> Result<Option<Member>, StoreError> {
+        self.inner().member(id)
+    }
+
+    fn member_of(&mut self, user: UserId) -> Result<Option<Member>, StoreError> {
+        self.inner().member_of(user)
+    }
+
+    fn member_by_key(&mut self, key: &str, shape: &str) -> Result<Option<Member>, StoreError> {
+        self.inner().member_by_key(key, shape)
+    }
+
+    fn insert_thread(&mut self, thread: &Thread) -> Result<(), StoreError> {
+        self.inner().insert_thread(thread)
+    }
+
+    fn update_thread(&mut self, thread: &Thread) -> Result<(), StoreError> {
+        self.inner().update_thread(thread)
+    }
+
+    fn thread(&mut self, id: ThreadId) -> Result<Option<Thread>, StoreError> {
+        self.inner().thread(id)
+    }
+
+    fn threads(&mut self, query: &ThreadQuery) -> Result<Vec<Thread>, StoreError> {
+        self.inner().threads(query)
+    }
+
+    fn insert_post(&mut self, post: &Post) -> Result<(), StoreError> {
+        self.inner().insert_post(post)
+    }
+
+    fn update_post(&mut self, post: &Post) -> Result<(), StoreError> {
+        self.inner().update_post(post)
+    }
+
+    fn post(&mut self, id: PostId) -> Result<Option<Post>, StoreError> {
+        self.inner().post(id)
+    }
+
+    fn posts(&mut self, query: &PostQuery) -> Result<Vec<Post>, StoreError> {
+        self.inner().posts(query)
+    }
+
+    fn post_times(
+        &mut self,
+        author: MemberId,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        self.inner().post_times(author, since, limit)
+    }
+
+    fn review_queue(
+        &mut self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<QueuedPost>, StoreError> {
+        self.inner().review_queue(after, limit)
+    }
+
+    fn insert_post_version(&mut self, version: &PostVersion) -> Result<(), StoreError> {
+        self.inner().insert_post_version(version)
+    }
+
+    fn post_versions(&mut self, post: PostId) -> Result<Vec<PostVersion>, StoreError> {
+        self.inner().post_versions(post)
+    }
+
+    fn delete_post_versions(&mut self, post: PostId) -> Result<usize, StoreError> {
+        self.inner().delete_post_versions(post)
+    }
+
+    fn insert_flag(&mut self, flag: &Flag) -> Result<(), StoreError> {
+        self.inner().insert_flag(flag)
+    }
+
+    fn flags(&mut self, post: PostId) -> Result<Vec<Flag>, StoreError> {
+        self.inner().flags(post)
+    }
+
+    fn clear_flags(&mut self, post: PostId) -> Result<usize, StoreError> {
+        self.inner().clear_flags(post)
+    }
+
+    fn flag_times(
+        &mut self,
+        flagger: MemberId,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        self.inner().flag_times(flagger, since, limit)
+    }
+
+    fn insert_moderation(&mut self, record: &ModerationRecord) -> Result<(), StoreError> {
+        self.inner().insert_moderation(record)
+    }
+
+    fn moderation_records(
+        &mut self,
+        member: MemberId,
+    ) -> Result<Vec<ModerationRecord>, StoreError> {
+        self.inner().moderation_records(member)
     }
 }
 
