@@ -1,13 +1,12 @@
 //! The store conformance suite has teeth: a store with one of the faults real stores have
 //! (times cut to milliseconds, numbers kept to 15 digits, no rollback, a wrong order, no version
-//! check) fails the cases meant to catch it, while the same store without the fault passes
-//! every case.
+//! check, unchecked fixed fields, orphan grants, an inclusive upper bound, a renumbering log)
+//! fails the cases meant to catch it, while the same store without the fault passes every case.
 #![allow(clippy::unwrap_used)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use chrono::SubsecRound;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use recovery_core::model::audit::AccessEntry;
 use recovery_core::model::forum::{Flag, Member, ModerationRecord, Post, PostVersion, Thread};
 use recovery_core::model::team::{Comment, Grant, Membership, Proposal, Scope};
@@ -39,6 +38,23 @@ enum Fault {
     OrdersById,
     /// Updates are numbered by the store, whatever version they carry.
     NoVersionCheck,
+    /// Membership and proposal updates keep the stored parties and content instead of refusing
+    /// to change them (an `UPDATE` that leaves those columns out of both `SET` and `WHERE`).
+    UncheckedFixedFields,
+    /// A grant for a membership that does not exist is dropped but reported as written.
+    OrphanGrants,
+    /// Grants are listed in reverse scope order.
+    GrantsInReverse,
+    /// Memberships, proposals and comments are listed by id alone.
+    TeamListsById,
+    /// Appends are numbered by the store, whatever sequence number they carry.
+    RenumberedAppends,
+    /// `until` keeps entries at its time too.
+    UntilInclusive,
+    /// `party` matches the actor only, not the counterpart.
+    PartyIsActorOnly,
+    /// Access entries are listed oldest first.
+    AccessOldestFirst,
 }
 
 struct Faulty {
@@ -83,6 +99,34 @@ impl<'a> FaultyTx<'a> {
             _ => {}
         }
         r
+    }
+}
+
+/// A time as a store that keeps milliseconds would give it back.
+fn millis(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(3)
+}
+
+impl FaultyTx<'_> {
+    /// The membership as the faulty store would keep it.
+    fn damage_membership(&self, membership: &Membership) -> Membership {
+        let mut m = membership.clone();
+        if self.fault == Fault::MillisecondTimes {
+            m.invited_at = millis(m.invited_at);
+            m.accepted_at = m.accepted_at.map(millis);
+            m.ended = m.ended.map(|(t, by)| (millis(t), by));
+        }
+        m
+    }
+
+    /// The proposal as the faulty store would keep it.
+    fn damage_proposal(&self, proposal: &Proposal) -> Proposal {
+        let mut p = proposal.clone();
+        if self.fault == Fault::MillisecondTimes {
+            p.proposed_at = millis(p.proposed_at);
+            p.decided_at = p.decided_at.map(millis);
+        }
+        p
     }
 }
 
@@ -160,14 +204,21 @@ impl ToolboxTx for FaultyTx<'_> {
     }
 }
 
-// Care teams and the access log are outside this suite: passed through untouched.
 impl TeamTx for FaultyTx<'_> {
     fn insert_membership(&mut self, membership: &Membership) -> Result<(), StoreError> {
-        self.inner().insert_membership(membership)
+        let m = self.damage_membership(membership);
+        self.inner().insert_membership(&m)
     }
 
     fn update_membership(&mut self, membership: &Membership) -> Result<(), StoreError> {
-        self.inner().update_membership(membership)
+        let mut m = self.damage_membership(membership);
+        if self.fault == Fault::UncheckedFixedFields {
+            if let Some(stored) = self.inner().membership(m.id)? {
+                m.service_user = stored.service_user;
+                m.provider = stored.provider;
+            }
+        }
+        self.inner().update_membership(&m)
     }
 
     fn membership(&mut self, id: MembershipId) -> Result<Option<Membership>, StoreError> {
@@ -175,11 +226,24 @@ impl TeamTx for FaultyTx<'_> {
     }
 
     fn memberships(&mut self, query: &MembershipQuery) -> Result<Vec<Membership>, StoreError> {
-        self.inner().memberships(query)
+        let mut found = self.inner().memberships(query)?;
+        if self.fault == Fault::TeamListsById {
+            found.sort_by_key(|m| m.id);
+        }
+        Ok(found)
     }
 
     fn put_grant(&mut self, grant: &Grant) -> Result<(), StoreError> {
-        self.inner().put_grant(grant)
+        if self.fault == Fault::OrphanGrants && self.inner().membership(grant.membership)?.is_none()
+        {
+            return Ok(());
+        }
+        let mut g = grant.clone();
+        if self.fault == Fault::MillisecondTimes {
+            g.granted_at = millis(g.granted_at);
+            g.expires_at = g.expires_at.map(millis);
+        }
+        self.inner().put_grant(&g)
     }
 
     fn delete_grant(
@@ -195,15 +259,28 @@ impl TeamTx for FaultyTx<'_> {
     }
 
     fn grants(&mut self, membership: MembershipId) -> Result<Vec<Grant>, StoreError> {
-        self.inner().grants(membership)
+        let mut found = self.inner().grants(membership)?;
+        if self.fault == Fault::GrantsInReverse {
+            found.reverse();
+        }
+        Ok(found)
     }
 
     fn insert_proposal(&mut self, proposal: &Proposal) -> Result<(), StoreError> {
-        self.inner().insert_proposal(proposal)
+        let p = self.damage_proposal(proposal);
+        self.inner().insert_proposal(&p)
     }
 
     fn update_proposal(&mut self, proposal: &Proposal) -> Result<(), StoreError> {
-        self.inner().update_proposal(proposal)
+        let mut p = self.damage_proposal(proposal);
+        if self.fault == Fault::UncheckedFixedFields {
+            if let Some(stored) = self.inner().proposal(p.id)? {
+                p.owner = stored.owner;
+                p.provider = stored.provider;
+                p.content = stored.content;
+            }
+        }
+        self.inner().update_proposal(&p)
     }
 
     fn proposal(&mut self, id: ProposalId) -> Result<Option<Proposal>, StoreError> {
@@ -211,15 +288,27 @@ impl TeamTx for FaultyTx<'_> {
     }
 
     fn proposals(&mut self, query: &ProposalQuery) -> Result<Vec<Proposal>, StoreError> {
-        self.inner().proposals(query)
+        let mut found = self.inner().proposals(query)?;
+        if self.fault == Fault::TeamListsById {
+            found.sort_by_key(|p| p.id);
+        }
+        Ok(found)
     }
 
     fn insert_comment(&mut self, comment: &Comment) -> Result<(), StoreError> {
-        self.inner().insert_comment(comment)
+        let mut c = comment.clone();
+        if self.fault == Fault::MillisecondTimes {
+            c.written_at = millis(c.written_at);
+        }
+        self.inner().insert_comment(&c)
     }
 
     fn comments(&mut self, item: ItemId) -> Result<Vec<Comment>, StoreError> {
-        self.inner().comments(item)
+        let mut found = self.inner().comments(item)?;
+        if self.fault == Fault::TeamListsById {
+            found.sort_by_key(|c| c.id);
+        }
+        Ok(found)
     }
 }
 
@@ -340,7 +429,14 @@ impl ForumTx for FaultyTx<'_> {
 
 impl AuditTx for FaultyTx<'_> {
     fn append_access(&mut self, entry: &AccessEntry) -> Result<(), StoreError> {
-        self.inner().append_access(entry)
+        let mut e = entry.clone();
+        if self.fault == Fault::MillisecondTimes {
+            e.event.at = millis(e.event.at);
+        }
+        if self.fault == Fault::RenumberedAppends {
+            e.seq = self.inner().last_access()?.map_or(1, |(seq, _)| seq + 1);
+        }
+        self.inner().append_access(&e)
     }
 
     fn last_access(&mut self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
@@ -348,7 +444,26 @@ impl AuditTx for FaultyTx<'_> {
     }
 
     fn access_entries(&mut self, query: &AccessQuery) -> Result<Vec<AccessEntry>, StoreError> {
-        self.inner().access_entries(query)
+        let mut q = query.clone();
+        match self.fault {
+            Fault::UntilInclusive => {
+                q.until = q.until.map(|t| t + chrono::Duration::microseconds(1));
+            }
+            Fault::PartyIsActorOnly | Fault::AccessOldestFirst => {
+                // Filter and order the whole list, then cut it.
+                q.limit = usize::MAX;
+                let mut found = self.inner().access_entries(&q)?;
+                if self.fault == Fault::PartyIsActorOnly {
+                    found.retain(|e| query.party.is_none_or(|p| e.event.actor == p));
+                } else {
+                    found.reverse();
+                }
+                found.truncate(query.limit);
+                return Ok(found);
+            }
+            _ => {}
+        }
+        self.inner().access_entries(&q)
     }
 
     fn access_range(
@@ -378,7 +493,7 @@ fn caught_by(fault: Fault, cases: &[(&str, Case)]) {
 
 #[test]
 fn a_faithful_wrapper_passes_every_case() {
-    assert_eq!(CASES.len(), 36);
+    assert_eq!(CASES.len(), 73);
     for &(name, case) in CASES {
         assert!(passes(case, Fault::None), "{name}");
     }
@@ -466,5 +581,181 @@ fn a_store_without_a_version_check_is_caught() {
             "version gap",
             conformance::update_with_version_gap_is_conflict,
         )],
+    );
+}
+
+#[test]
+fn team_and_log_times_kept_to_the_millisecond_are_caught() {
+    caught_by(
+        Fault::MillisecondTimes,
+        &[
+            (
+                "memberships",
+                conformance::memberships_round_trip_in_every_status,
+            ),
+            (
+                "grants",
+                conformance::grants_round_trip_for_every_scope_in_scope_order,
+            ),
+            (
+                "proposals",
+                conformance::proposals_round_trip_every_content_and_status,
+            ),
+            (
+                "comments",
+                conformance::comments_round_trip_oldest_first_per_item,
+            ),
+            (
+                "access entries",
+                conformance::access_entries_round_trip_exactly,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_store_that_does_not_roll_back_team_or_log_writes_is_caught() {
+    caught_by(
+        Fault::CommitOnDrop,
+        &[
+            (
+                "memberships",
+                conformance::dropped_transaction_rolls_back_memberships,
+            ),
+            ("grants", conformance::dropped_transaction_rolls_back_grants),
+            (
+                "proposals",
+                conformance::dropped_transaction_rolls_back_proposals,
+            ),
+            (
+                "comments",
+                conformance::dropped_transaction_rolls_back_comments,
+            ),
+            (
+                "access entries",
+                conformance::dropped_transaction_rolls_back_access_entries,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_store_that_lets_updates_change_fixed_fields_is_caught() {
+    caught_by(
+        Fault::UncheckedFixedFields,
+        &[
+            (
+                "membership parties",
+                conformance::update_membership_changing_parties_is_conflict,
+            ),
+            (
+                "proposal owner, provider, content",
+                conformance::update_proposal_changing_fixed_fields_is_conflict,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_store_that_takes_orphan_grants_is_caught() {
+    caught_by(
+        Fault::OrphanGrants,
+        &[
+            (
+                "unknown membership",
+                conformance::put_grant_for_unknown_membership_is_conflict,
+            ),
+            (
+                "rolled-back membership",
+                conformance::dropped_transaction_rolls_back_grants,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_store_that_lists_grants_out_of_scope_order_is_caught() {
+    caught_by(
+        Fault::GrantsInReverse,
+        &[
+            (
+                "every scope",
+                conformance::grants_round_trip_for_every_scope_in_scope_order,
+            ),
+            (
+                "replace",
+                conformance::put_grant_replaces_the_grant_for_its_scope,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_store_that_lists_team_records_by_id_is_caught() {
+    caught_by(
+        Fault::TeamListsById,
+        &[
+            (
+                "memberships",
+                conformance::memberships_order_by_invited_at_then_id,
+            ),
+            (
+                "proposals",
+                conformance::proposals_order_by_proposed_at_then_id,
+            ),
+            (
+                "comments",
+                conformance::comments_round_trip_oldest_first_per_item,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_log_that_renumbers_appends_is_caught() {
+    caught_by(
+        Fault::RenumberedAppends,
+        &[("sequence", conformance::append_out_of_sequence_is_conflict)],
+    );
+}
+
+#[test]
+fn a_log_with_an_inclusive_until_is_caught() {
+    caught_by(
+        Fault::UntilInclusive,
+        &[("time", conformance::access_entries_filter_by_time)],
+    );
+}
+
+#[test]
+fn a_log_that_matches_the_party_as_actor_only_is_caught() {
+    caught_by(
+        Fault::PartyIsActorOnly,
+        &[
+            ("party", conformance::access_entries_filter_by_party),
+            (
+                "every filter",
+                conformance::access_entries_combine_every_filter,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_log_listed_oldest_first_is_caught() {
+    caught_by(
+        Fault::AccessOldestFirst,
+        &[
+            (
+                "one subject",
+                conformance::access_entries_list_one_subject_newest_first,
+            ),
+            (
+                "limit",
+                conformance::access_entries_limit_keeps_the_newest_matches,
+            ),
+            ("paging", conformance::access_entries_page_by_before_seq),
+            ("round trip", conformance::access_entries_round_trip_exactly),
+        ],
     );
 }
