@@ -1,9 +1,9 @@
 //! Raw-rusqlite baselines for the benchmarks, and the fixtures both sides share.
 //!
 //! A baseline does the storage work a portal call needs and nothing else: the SQLite store's own
-//! schema (its migration SQL, included from `recovery-core`), the same pragmas, the same SQL
-//! text as the store issues, cached statements, the same rows, and the same decoding of bodies
-//! into `recovery-core`'s types with serde_json. What the portal adds on top (checking who acts,
+//! schema (its migration SQL, included from `recovery-core`), the same pragmas and statement
+//! cache size, the same SQL text as the store issues, cached statements, the same rows, and the
+//! same decoding of bodies into `recovery-core`'s types with serde_json. What the portal adds on top (checking who acts,
 //! text rules, assembling the dashboard) is what the benchmarks measure.
 
 use std::path::Path;
@@ -16,8 +16,12 @@ use recovery_core::{
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-/// The SQLite store's schema, exactly as the store applies it.
-pub const SCHEMA: &str = include_str!("../recovery-core/src/store/sqlite/migrations/001_init.sql");
+/// The SQLite store's schema: its migrations, in order, exactly as the store applies them.
+pub const MIGRATIONS: [&str; 3] = [
+    include_str!("../recovery-core/src/store/sqlite/migrations/001_init.sql"),
+    include_str!("../recovery-core/src/store/sqlite/migrations/002_care_teams.sql"),
+    include_str!("../recovery-core/src/store/sqlite/migrations/003_access_log.sql"),
+];
 
 /// The columns the store selects for every item read.
 const ITEM_COLUMNS: &str = "id, owner, version, created_at, updated_at, updated_by, removed, body";
@@ -58,9 +62,12 @@ impl RawToolbox {
         let conn = Self::connect(path)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
         if version == 0 {
-            conn.execute_batch(&format!(
-                "BEGIN IMMEDIATE; {SCHEMA}; PRAGMA user_version = 1; COMMIT;"
-            ))?;
+            for (n, sql) in MIGRATIONS.iter().enumerate() {
+                let version = n + 1;
+                conn.execute_batch(&format!(
+                    "BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {version}; COMMIT;"
+                ))?;
+            }
         }
         Ok(Self { conn })
     }
