@@ -340,3 +340,95 @@ pub fn fill_dashboard(portal: &Portal) -> Result<(Actor, Vec<DomainRef>), Error>
     }
     Ok((me, domains))
 }
+
+/// Criterion's measurement of the benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`):
+/// user and system time spent on this thread, whatever else the machine is running. Wall time
+/// on a shared 2-core machine swings with its neighbours' load; CPU time compares the work a
+/// call does much more steadily. Time spent blocked (waiting for the disk) is not counted.
+#[cfg(unix)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ThreadCpuTime;
+
+#[cfg(unix)]
+impl criterion::measurement::Measurement for ThreadCpuTime {
+    type Intermediate = u128;
+    type Value = u128;
+
+    fn start(&self) -> u128 {
+        thread_cpu_nanos()
+    }
+
+    fn end(&self, started: u128) -> u128 {
+        thread_cpu_nanos().saturating_sub(started)
+    }
+
+    fn add(&self, a: &u128, b: &u128) -> u128 {
+        a + b
+    }
+
+    fn zero(&self) -> u128 {
+        0
+    }
+
+    fn to_f64(&self, value: &u128) -> f64 {
+        *value as f64
+    }
+
+    fn formatter(&self) -> &dyn criterion::measurement::ValueFormatter {
+        &Nanoseconds
+    }
+}
+
+#[cfg(unix)]
+fn thread_cpu_nanos() -> u128 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    // Neither field is negative for a CPU-time clock.
+    u128::try_from(t.tv_sec).unwrap_or(0) * 1_000_000_000 + u128::try_from(t.tv_nsec).unwrap_or(0)
+}
+
+/// Shows nanosecond values the way criterion shows wall time.
+#[cfg(unix)]
+struct Nanoseconds;
+
+#[cfg(unix)]
+impl criterion::measurement::ValueFormatter for Nanoseconds {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = if typical < 1e3 {
+            (1.0, "ns")
+        } else if typical < 1e6 {
+            (1e-3, "µs")
+        } else if typical < 1e9 {
+            (1e-6, "ms")
+        } else {
+            (1e-9, "s")
+        };
+        for v in values {
+            *v *= factor;
+        }
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        _typical: f64,
+        throughput: &criterion::Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        use criterion::Throughput;
+        let per_iteration = match *throughput {
+            Throughput::Bits(n)
+            | Throughput::Bytes(n)
+            | Throughput::BytesDecimal(n)
+            | Throughput::Elements(n)
+            | Throughput::ElementsAndBytes { elements: n, .. } => n as f64,
+        };
+        for v in values {
+            *v = per_iteration * 1e9 / *v;
+        }
+        "/s (CPU)"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}

@@ -7,6 +7,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use benches::{RawToolbox, fill_dashboard};
+use criterion::measurement::Measurement;
 use criterion::{Criterion, criterion_group, criterion_main};
 use recovery_core::{
     Activity, ActivityState, Actor, DomainRef, GoalId, ItemBody, ItemId, ItemRecord, NewActivity,
@@ -15,9 +16,9 @@ use recovery_core::{
 
 /// Adding one activity under a goal: the portal (one write transaction: who acts, the goal,
 /// the insert) against one raw transaction inserting the same row.
-fn add_activity(c: &mut Criterion) {
+fn add_activity<M: Measurement>(c: &mut Criterion<M>, group: &str) {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let mut group = c.benchmark_group("add_activity");
+    let mut group = c.benchmark_group(group);
 
     let portal = Portal::open(dir.path().join("portal.sqlite"), PortalConfig::default())
         .expect("portal opens");
@@ -100,7 +101,7 @@ fn activity_record(
 
 /// The dashboard of a service user with 7 domains, 20 goals, 100 activities and 9 status
 /// entries: the portal's `home` against the same queries on the same file, decoded.
-fn home(c: &mut Criterion) {
+fn home<M: Measurement>(c: &mut Criterion<M>, group: &str) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("home.sqlite");
     let portal = Portal::open(&path, PortalConfig::default()).expect("portal opens");
@@ -118,7 +119,7 @@ fn home(c: &mut Criterion) {
     // The baseline reads the same rows: 1 own domain, 20 goals, 100 activities, 7 latest statuses.
     assert_eq!(rows.items.len(), 1 + 20 + 100 + 7);
 
-    let mut group = c.benchmark_group("home");
+    let mut group = c.benchmark_group(group);
     group.bench_function("portal", |b| {
         b.iter(|| portal.home(black_box(&me)).expect("home"))
     });
@@ -128,6 +129,18 @@ fn home(c: &mut Criterion) {
     group.finish();
 }
 
+fn wall_time(c: &mut Criterion) {
+    add_activity(c, "add_activity");
+    home(c, "home");
+}
+
+/// The same benchmarks measured in the thread's CPU time, steadier on a busy machine.
+#[cfg(unix)]
+fn cpu_time(c: &mut Criterion<benches::ThreadCpuTime>) {
+    add_activity(c, "add_activity_cpu");
+    home(c, "home_cpu");
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(2))
@@ -135,8 +148,19 @@ fn config() -> Criterion {
 }
 
 criterion_group! {
-    name = toolbox;
+    name = by_wall_time;
     config = config();
-    targets = add_activity, home
+    targets = wall_time
 }
-criterion_main!(toolbox);
+
+#[cfg(unix)]
+criterion_group! {
+    name = by_cpu_time;
+    config = config().with_measurement(benches::ThreadCpuTime);
+    targets = cpu_time
+}
+
+#[cfg(unix)]
+criterion_main!(by_wall_time, by_cpu_time);
+#[cfg(not(unix))]
+criterion_main!(by_wall_time);
