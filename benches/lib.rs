@@ -17,10 +17,12 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 /// The SQLite store's schema: its migrations, in order, exactly as the store applies them.
-pub const MIGRATIONS: [&str; 3] = [
+/// A unit test below fails when the store gains a migration this list lacks.
+pub const MIGRATIONS: [&str; 4] = [
     include_str!("../recovery-core/src/store/sqlite/migrations/001_init.sql"),
     include_str!("../recovery-core/src/store/sqlite/migrations/002_care_teams.sql"),
     include_str!("../recovery-core/src/store/sqlite/migrations/003_access_log.sql"),
+    include_str!("../recovery-core/src/store/sqlite/migrations/004_forum.sql"),
 ];
 
 /// The columns the store selects for every item read.
@@ -430,5 +432,40 @@ impl criterion::measurement::ValueFormatter for Nanoseconds {
 
     fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
         "ns"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use recovery_core::store::SqliteStore;
+
+    use super::*;
+
+    #[test]
+    fn the_baseline_applies_every_migration_of_the_store() {
+        assert_eq!(MIGRATIONS.len(), SqliteStore::SCHEMA_VERSION as usize);
+    }
+
+    #[test]
+    fn the_baseline_schema_matches_the_store_schema() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let schema = |conn: &Connection| -> Vec<(String, Option<String>)> {
+            let mut statement = conn
+                .prepare("SELECT name, sql FROM sqlite_schema ORDER BY name")
+                .expect("schema query");
+            statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+                .expect("schema rows")
+                .collect::<Result<_, _>>()
+                .expect("schema rows")
+        };
+        let portal_path = dir.path().join("portal.sqlite");
+        drop(
+            Portal::open(&portal_path, recovery_core::PortalConfig::default())
+                .expect("portal opens"),
+        );
+        let raw = RawToolbox::open(&dir.path().join("raw.sqlite")).expect("raw database opens");
+        let store = Connection::open(&portal_path).expect("store file opens");
+        assert_eq!(schema(&raw.conn), schema(&store));
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints each benchmark group's portal and raw-rusqlite times and their ratio.
 
-Reads criterion's estimates from the last `cargo bench -p benches` run: the slope estimate
+Reads criterion's estimates from the last `cargo bench -p benches --bench toolbox` run: the slope estimate
 (criterion's headline `time:` figure) for each of `portal` and `raw_rusqlite` in a group, for
 the wall-time groups and their CPU-time twins (`_cpu`).
 Usage: python3 benches/ratios.py [CRITERION_DIR]  (default: $CARGO_TARGET_DIR/criterion or
@@ -28,7 +28,10 @@ def main() -> int:
     default = Path(os.environ.get("CARGO_TARGET_DIR", "target")) / "criterion"
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     if not root.is_dir():
-        print(f"error: no criterion results in {root}; run `cargo bench -p benches` first", file=sys.stderr)
+        print(
+            f"error: no criterion results in {root}; run `cargo bench -p benches --bench toolbox` first",
+            file=sys.stderr,
+        )
         return 1
     print(f"{'group':<18} {'portal':>12} {'raw rusqlite':>14} {'ratio':>7} {'target':>8}")
     for group, target in GROUPS:

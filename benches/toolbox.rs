@@ -1,7 +1,7 @@
 //! The toolbox through the portal on an SQLite file, each beside its raw-rusqlite baseline in the
 //! same criterion group (see README.md beside this file for what each baseline does).
 //!
-//! `cargo bench -p benches`; ratios: see README.md.
+//! `cargo bench -p benches --bench toolbox`, then `python3 benches/ratios.py`; see README.md.
 
 use std::hint::black_box;
 use std::time::Duration;
