@@ -73,3 +73,8 @@ pub use model::ids::*;
 pub use model::people::{Actor, NewPerson, Person, Profession, ProviderDetails, Role};
 pub use model::toolbox::*;
 pub use portal::*;
+
+/// The README's example, compiled and run with the documentation tests so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -550,10 +550,7 @@ fn bad_team_and_sharing_input_gets_typed_errors_and_changes_nothing() {
         ),
         Err(Error::NotFound { kind: "domain", .. })
     ));
-    assert!(matches!(
-        "domain/catalogue:no such".parse::<Scope>(),
-        Err(_)
-    ));
+    assert!("domain/catalogue:no such".parse::<Scope>().is_err());
     let past = Sharing {
         level: Level::View,
         expires_at: Some(w.clock.now() - Duration::hours(1)),
