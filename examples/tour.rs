@@ -100,6 +100,10 @@ macro_rules! say {
     }};
 }
 
+// The care-team and forum scenes (after `say!`, which they use).
+#[path = "tour_team.rs"]
+mod tour_team;
+
 enum Command {
     Tour(PathBuf),
     Help,
@@ -242,6 +246,10 @@ fn first_run(
     print_dashboard(portal, &home, out);
     say!(out);
     show_rejected_rating(portal, &me, out)?;
+    say!(out);
+    tour_team::care_team_scene(portal, &anna, out)?;
+    say!(out);
+    tour_team::forum_scene(portal, &anna, out)?;
     say!(out);
     say!(
         out,

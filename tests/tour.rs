@@ -186,3 +186,25 @@ fn later_runs_find_the_same_user_and_show_the_history_grown() {
         "{third}"
     );
 }
+
+#[test]
+fn first_run_shows_sharing_the_access_log_and_forum_moderation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("tour.sqlite");
+    let output = run_tour(&[&db]);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    let out = stdout(&output);
+    for expected in [
+        "reads Housing: 1 goal(s)",
+        "tries Finances: denied (not shared with the actor)",
+        "very next read is denied",
+        "Anna revoked domain/catalogue:housing from Nils Berg",
+        "The access log's hash chain holds 7 entries and is intact.",
+        "held for review",
+        "the post is now Hidden",
+        "\"Mornings are the hardest\" by \"Lark\", 3 flagger(s)",
+        "approved it: Visible again",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
