@@ -216,6 +216,22 @@ pub enum DenyReason {
 }
 
 impl DenyReason {
+    /// Every reason.
+    pub const ALL: [DenyReason; 7] = [
+        DenyReason::NotShared,
+        DenyReason::WrongRole,
+        DenyReason::NoCareTeam,
+        DenyReason::GrantExpired,
+        DenyReason::OwnerOnly,
+        DenyReason::NotAParty,
+        DenyReason::NotAMember,
+    ];
+
+    /// Parses [`DenyReason::as_str`] back.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     /// A stable machine name, used in the access log.
     pub const fn as_str(self) -> &'static str {
         match self {

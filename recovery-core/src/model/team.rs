@@ -165,6 +165,13 @@ pub enum Level {
 }
 
 impl Level {
+    /// Parses [`Level::as_str`] back.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Level::None, Level::View, Level::Suggest]
+            .into_iter()
+            .find(|l| l.as_str() == s)
+    }
+
     /// A stable machine name.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -16,6 +16,17 @@ fn put_str(buf: &mut Vec<u8>, s: &str) {
     buf.extend_from_slice(s.as_bytes());
 }
 
+/// Like [`put_str`] for a value's `Display` form, without allocating it first.
+fn put_display(buf: &mut Vec<u8>, value: &impl std::fmt::Display) {
+    use std::io::Write as _;
+    let at = buf.len();
+    buf.extend_from_slice(&[0; 4]);
+    // Writing into a Vec cannot fail.
+    let _ = write!(buf, "{value}");
+    let len = (buf.len() - at - 4) as u32;
+    buf[at..at + 4].copy_from_slice(&len.to_be_bytes());
+}
+
 fn put_opt_uuid(buf: &mut Vec<u8>, id: Option<uuid::Uuid>) {
     match id {
         Some(id) => {
@@ -36,7 +47,7 @@ pub fn encode(event: &AccessEvent, buf: &mut Vec<u8>) {
     match &event.scope {
         Some(scope) => {
             buf.push(1);
-            put_str(buf, &scope.to_string());
+            put_display(buf, scope);
         }
         None => buf.push(0),
     }

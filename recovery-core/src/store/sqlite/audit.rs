@@ -1,17 +1,19 @@
 //! The access log (`003_access_log.sql`, and `004_forum.sql` for moderation reasons):
 //! append-only, one row per entry, `seq` as the rowid.
 
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::encoding::{
-    name_from_sql, name_to_sql, optional_uuid_at, time_bound, time_from_sql, time_to_sql, uuid_at,
+    name_to_sql, optional_uuid_at, time_bound, time_from_sql, time_to_sql, uuid_at,
 };
 use super::error::store_error;
 use super::transaction::SqliteTx;
+use crate::error::DenyReason;
 use crate::model::audit::{AccessAction, AccessEntry, AccessEvent, Outcome};
 use crate::model::forum::ForumReason;
 use crate::model::ids::UserId;
+use crate::model::team::Level;
 use crate::store::{AccessQuery, AuditTx, StoreError};
 
 const ENTRY_COLUMNS: &str = "seq, at, actor, subject, action, scope, counterpart, target, level, \
@@ -98,11 +100,11 @@ impl AuditTx for SqliteTx<'_> {
             .conn()?
             .prepare_cached(&sql)
             .and_then(|mut s| {
-                s.query_map(params_from_iter(values), EntryRow::read)?
+                s.query_map(params_from_iter(values), read_entry)?
                     .collect::<Result<Vec<_>, _>>()
             })
             .map_err(store_error)?;
-        rows.into_iter().map(EntryRow::into_entry).collect()
+        rows.into_iter().collect()
     }
 
     fn access_range(
@@ -119,12 +121,12 @@ impl AuditTx for SqliteTx<'_> {
                         i64::try_from(after_seq).unwrap_or(i64::MAX),
                         i64::try_from(limit).unwrap_or(i64::MAX),
                     ],
-                    EntryRow::read,
+                    read_entry,
                 )?
                 .collect::<Result<Vec<_>, _>>()
             })
             .map_err(store_error)?;
-        rows.into_iter().map(EntryRow::into_entry).collect()
+        rows.into_iter().collect()
     }
 }
 
@@ -175,86 +177,85 @@ fn hash_from_sql(hash: &[u8], seq: i64) -> Result<[u8; 32], StoreError> {
     })
 }
 
-/// One `access_log` row as read, before its names are parsed.
-struct EntryRow {
-    seq: i64,
-    at: i64,
-    actor: UserId,
-    subject: UserId,
-    action: String,
-    scope: Option<String>,
-    counterpart: Option<UserId>,
-    target: Option<uuid::Uuid>,
-    level: Option<String>,
-    outcome: String,
-    reason: Option<String>,
-    prev_hash: Vec<u8>,
-    hash: Vec<u8>,
-    moderation_reason: Option<String>,
-}
-
-impl EntryRow {
-    fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            seq: row.get(0)?,
-            at: row.get(1)?,
-            actor: UserId::from_uuid(uuid_at(row, 2)?),
-            subject: UserId::from_uuid(uuid_at(row, 3)?),
-            action: row.get(4)?,
-            scope: row.get(5)?,
-            counterpart: optional_uuid_at(row, 6)?.map(UserId::from_uuid),
-            target: optional_uuid_at(row, 7)?,
-            level: row.get(8)?,
-            outcome: row.get(9)?,
-            reason: row.get(10)?,
-            prev_hash: row.get(11)?,
-            hash: row.get(12)?,
-            moderation_reason: row.get(13)?,
-        })
-    }
-
-    fn into_entry(self) -> Result<AccessEntry, StoreError> {
-        let seq = self.seq;
-        let corrupt = |what: &str| StoreError::Corrupt {
-            detail: format!("access entry {seq}: stored {what} is not one this library knows"),
-        };
-        let outcome = match (self.outcome.as_str(), self.reason.as_deref()) {
-            ("allowed", None) => Outcome::Allowed,
-            ("denied", Some(reason)) => {
-                Outcome::Denied(name_from_sql(reason).ok_or_else(|| corrupt("reason"))?)
-            }
-            _ => return Err(corrupt("outcome")),
-        };
-        let level = match self.level.as_deref() {
-            None => None,
-            Some(name) => Some(name_from_sql(name).ok_or_else(|| corrupt("level"))?),
-        };
-        let moderation_reason = match self.moderation_reason.as_deref() {
-            None => None,
-            Some(name) => {
-                Some(ForumReason::parse(name).ok_or_else(|| corrupt("moderation reason"))?)
-            }
-        };
-        let scope = match self.scope.as_deref() {
-            None => None,
-            Some(s) => Some(s.parse().map_err(|_| corrupt("scope"))?),
-        };
+/// Decodes one `access_log` row straight from SQLite's buffers: names are matched as borrowed
+/// text and hashes copied from the BLOBs, so verifying a long chain allocates only for domain
+/// scopes. The outer result is SQLite's; the inner one reports stored values this library does
+/// not know as [`StoreError::Corrupt`].
+fn read_entry(row: &Row<'_>) -> rusqlite::Result<Result<AccessEntry, StoreError>> {
+    let seq: i64 = row.get(0)?;
+    let corrupt = |what: &str| StoreError::Corrupt {
+        detail: format!("access entry {seq}: stored {what} is not one this library knows"),
+    };
+    let text = |idx: usize| -> rusqlite::Result<Option<&str>> {
+        match row.get_ref(idx)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(bytes) => Ok(std::str::from_utf8(bytes).ok()),
+            _ => Ok(Some("\u{0}not text")),
+        }
+    };
+    let blob = |idx: usize| -> rusqlite::Result<&[u8]> {
+        match row.get_ref(idx)? {
+            ValueRef::Blob(bytes) => Ok(bytes),
+            _ => Ok(&[]),
+        }
+    };
+    let at: i64 = row.get(1)?;
+    let actor = UserId::from_uuid(uuid_at(row, 2)?);
+    let subject = UserId::from_uuid(uuid_at(row, 3)?);
+    let counterpart = optional_uuid_at(row, 6)?.map(UserId::from_uuid);
+    let target = optional_uuid_at(row, 7)?;
+    let Some(action) = text(4)?.and_then(AccessAction::parse) else {
+        return Ok(Err(corrupt("action")));
+    };
+    let scope = match text(5)? {
+        None => None,
+        Some(s) => match s.parse() {
+            Ok(scope) => Some(scope),
+            Err(_) => return Ok(Err(corrupt("scope"))),
+        },
+    };
+    let level = match text(8)? {
+        None => None,
+        Some(name) => match Level::parse(name) {
+            Some(level) => Some(level),
+            None => return Ok(Err(corrupt("level"))),
+        },
+    };
+    let outcome = match (text(9)?, text(10)?) {
+        (Some("allowed"), None) => Outcome::Allowed,
+        (Some("denied"), Some(reason)) => match DenyReason::parse(reason) {
+            Some(reason) => Outcome::Denied(reason),
+            None => return Ok(Err(corrupt("reason"))),
+        },
+        _ => return Ok(Err(corrupt("outcome"))),
+    };
+    let moderation_reason = match text(13)? {
+        None => None,
+        Some(name) => match ForumReason::parse(name) {
+            Some(reason) => Some(reason),
+            None => return Ok(Err(corrupt("moderation reason"))),
+        },
+    };
+    let (prev_hash, hash) = (blob(11)?, blob(12)?);
+    let hashes = hash_from_sql(prev_hash, seq).and_then(|p| Ok((p, hash_from_sql(hash, seq)?)));
+    Ok((|| {
+        let (prev_hash, hash) = hashes?;
         Ok(AccessEntry {
             seq: seq_from_sql(seq)?,
             event: AccessEvent {
-                at: time_from_sql(self.at),
-                actor: self.actor,
-                subject: self.subject,
-                action: AccessAction::parse(&self.action).ok_or_else(|| corrupt("action"))?,
+                at: time_from_sql(at),
+                actor,
+                subject,
+                action,
                 scope,
-                counterpart: self.counterpart,
-                target: self.target,
+                counterpart,
+                target,
                 level,
                 outcome,
                 moderation_reason,
             },
-            prev_hash: hash_from_sql(&self.prev_hash, seq)?,
-            hash: hash_from_sql(&self.hash, seq)?,
+            prev_hash,
+            hash,
         })
-    }
+    })())
 }
