@@ -48,6 +48,12 @@ pub enum RecoveryError {
         /// The state asked for.
         to_state: String,
     },
+    /// The provider is not an active member of the service user's care team.
+    #[error("provider {provider} is not in the care team")]
+    NotInCareTeam {
+        /// The provider named.
+        provider: String,
+    },
     /// The store failed.
     #[error("storage ({kind}): {detail}")]
     Storage {
@@ -114,6 +120,13 @@ pub enum Problem {
     /// A value that is not one the portal knows (e.g. an unknown catalogue key).
     #[error("is not a known value")]
     Unknown,
+    /// The person named has the wrong role for this (e.g. inviting someone who is not a
+    /// provider).
+    #[error("names a person whose role is not {expected}")]
+    WrongRole {
+        /// The role needed.
+        expected: String,
+    },
     /// A value that must be given is missing, or one that must not be given is present.
     #[error("{reason}")]
     Inconsistent {
@@ -147,6 +160,18 @@ pub enum DenyReason {
     /// The actor's role may not do this at all.
     #[error("the actor's role may not do this")]
     WrongRole,
+    /// The actor is not an active member of the owner's care team.
+    #[error("no active care team between the actor and the owner")]
+    NoCareTeam,
+    /// The grant that allowed this has expired.
+    #[error("the grant has expired")]
+    GrantExpired,
+    /// Only the owner may change their toolbox; providers propose instead.
+    #[error("only the owner may change this")]
+    OwnerOnly,
+    /// The actor is not the person this invitation, proposal or team is for.
+    #[error("the actor is not a party to this")]
+    NotAParty,
     /// A reason this version of the bindings does not know yet.
     #[error("denied for another reason")]
     Other,
@@ -212,6 +237,7 @@ impl From<recovery_core::Error> for RecoveryError {
                 from_state: from.to_owned(),
                 to_state: to.to_owned(),
             },
+            E::NotInCareTeam { provider } => RecoveryError::NotInCareTeam { provider },
             E::Store(store) => store.into(),
             // `Error` is non-exhaustive; a kind added to the core reaches hosts described, not
             // lost, until it gets its own variant here.
@@ -265,6 +291,9 @@ impl From<recovery_core::Problem> for Problem {
                 expected: expected.to_owned(),
             },
             P::Unknown => Problem::Unknown,
+            P::WrongRole { expected } => Problem::WrongRole {
+                expected: expected.to_owned(),
+            },
             P::Inconsistent(reason) => Problem::Inconsistent {
                 reason: reason.to_owned(),
             },
@@ -280,6 +309,10 @@ impl From<recovery_core::DenyReason> for DenyReason {
         match reason {
             recovery_core::DenyReason::NotShared => DenyReason::NotShared,
             recovery_core::DenyReason::WrongRole => DenyReason::WrongRole,
+            recovery_core::DenyReason::NoCareTeam => DenyReason::NoCareTeam,
+            recovery_core::DenyReason::GrantExpired => DenyReason::GrantExpired,
+            recovery_core::DenyReason::OwnerOnly => DenyReason::OwnerOnly,
+            recovery_core::DenyReason::NotAParty => DenyReason::NotAParty,
             _ => DenyReason::Other,
         }
     }
@@ -307,6 +340,17 @@ mod tests {
             RecoveryError::NotFound {
                 kind: "goal".into(),
                 id: "abc".into()
+            }
+        );
+
+        let team: RecoveryError = recovery_core::Error::NotInCareTeam {
+            provider: "p1".into(),
+        }
+        .into();
+        assert_eq!(
+            team,
+            RecoveryError::NotInCareTeam {
+                provider: "p1".into()
             }
         );
 
@@ -423,6 +467,16 @@ mod tests {
                 expected: "scale".into()
             }
         );
+        let role: Problem = recovery_core::Problem::WrongRole {
+            expected: "provider",
+        }
+        .into();
+        assert_eq!(
+            role,
+            Problem::WrongRole {
+                expected: "provider".into()
+            }
+        );
         let inconsistent: Problem = recovery_core::Problem::Inconsistent("only providers").into();
         assert_eq!(
             inconsistent,
@@ -430,6 +484,23 @@ mod tests {
                 reason: "only providers".into()
             }
         );
+    }
+
+    #[test]
+    fn every_deny_reason_keeps_its_name() {
+        use recovery_core::DenyReason as D;
+        let pairs = [
+            (D::NotShared, DenyReason::NotShared),
+            (D::WrongRole, DenyReason::WrongRole),
+            (D::NoCareTeam, DenyReason::NoCareTeam),
+            (D::GrantExpired, DenyReason::GrantExpired),
+            (D::OwnerOnly, DenyReason::OwnerOnly),
+            (D::NotAParty, DenyReason::NotAParty),
+        ];
+        for (core, mirrored) in pairs {
+            assert_eq!(DenyReason::from(core), mirrored);
+            assert_eq!(core.to_string(), mirrored.to_string());
+        }
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::config::PortalConfig;
 mod home;
 #[cfg(feature = "sqlite")]
 mod open;
+#[cfg(not(feature = "sqlite"))]
+mod open_interim;
 mod people;
 mod toolbox;
 
