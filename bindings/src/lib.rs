@@ -38,7 +38,9 @@ mod portal;
 
 pub use config::{CatalogueDomain, DomainCatalogue, PortalConfig, default_config};
 pub use error::{DenyReason, Problem, RecoveryError, StorageKind};
+pub use model::audit::*;
 pub use model::home::*;
 pub use model::people::*;
+pub use model::team::*;
 pub use model::toolbox::*;
 pub use portal::Portal;

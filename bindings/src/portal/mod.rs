@@ -2,19 +2,21 @@
 //!
 //! Every method takes the acting person's id first, as `recovery_core::Portal` takes an
 //! `Actor`, parses what the foreign language handed in, calls the core and converts the answer.
-//! The methods are split by capability like the core's facade (`people`, `toolbox`, `home`);
+//! The methods are split by capability like the core's facade (`people`, `toolbox`, `home`, `team`, `audit`);
 //! a new capability adds one file here with its own `#[uniffi::export] impl Portal` block.
 
 use std::sync::Arc;
 
 use crate::config::PortalConfig;
 
+mod audit;
 mod home;
 #[cfg(feature = "sqlite")]
 mod open;
 #[cfg(not(feature = "sqlite"))]
 mod open_interim;
 mod people;
+mod team;
 mod toolbox;
 
 /// The e-recovery portal. Safe to share between threads and to call from many at once: every
