@@ -6,7 +6,7 @@
 //! nothing a caller passes can make the library panic.
 
 use std::str::FromStr;
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use recovery_core::DomainRef;
@@ -62,6 +62,38 @@ pub(crate) fn timestamp(moment: DateTime<Utc>) -> SystemTime {
     SystemTime::from(moment)
 }
 
+/// A timestamp handed in as a moment. Refuses, rather than panics on, a time outside the range
+/// the core can represent (such as Kotlin's `Instant.MAX`).
+pub(crate) fn moment(field: &str, time: SystemTime) -> Result<DateTime<Utc>> {
+    let out_of_range = || RecoveryError::invalid(field, Problem::ImplausibleDate);
+    let (secs, nanos) = match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => (
+            i64::try_from(after.as_secs()).map_err(|_| out_of_range())?,
+            after.subsec_nanos(),
+        ),
+        Err(before) => {
+            let before = before.duration();
+            let secs = i64::try_from(before.as_secs()).map_err(|_| out_of_range())?;
+            match before.subsec_nanos() {
+                0 => (-secs, 0),
+                n => (
+                    (-secs).checked_sub(1).ok_or_else(out_of_range)?,
+                    1_000_000_000 - n,
+                ),
+            }
+        }
+    };
+    DateTime::from_timestamp(secs, nanos).ok_or_else(out_of_range)
+}
+
+/// Parses an optional moment.
+pub(crate) fn optional_moment(
+    field: &str,
+    time: Option<SystemTime>,
+) -> Result<Option<DateTime<Utc>>> {
+    time.map(|t| moment(field, t)).transpose()
+}
+
 /// Parses a life domain's string form.
 pub(crate) fn domain(field: &str, text: &str) -> Result<DomainRef> {
     text.parse()
@@ -97,6 +129,8 @@ pub(crate) fn limit(value: u32) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use recovery_core::{GoalId, UserId};
 
@@ -191,9 +225,30 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_keep_the_moment() {
-        let moment = DateTime::from_timestamp(1_700_000_000, 123_000_000).unwrap_or_default();
-        let back: DateTime<Utc> = timestamp(moment).into();
-        assert_eq!(back, moment);
+    fn timestamps_keep_the_moment_both_ways() {
+        for (secs, nanos) in [
+            (1_700_000_000, 123_000_000),
+            (-86_401, 500),
+            (-1, 0),
+            (0, 0),
+        ] {
+            let at = DateTime::from_timestamp(secs, nanos).expect("in range");
+            assert_eq!(moment("t", timestamp(at)), Ok(at), "{secs}.{nanos}");
+        }
+    }
+
+    #[test]
+    fn moments_beyond_the_cores_range_are_refused_not_panics() {
+        let far = Duration::from_secs(u64::MAX / 4);
+        for time in [UNIX_EPOCH.checked_add(far), UNIX_EPOCH.checked_sub(far)]
+            .into_iter()
+            .flatten()
+        {
+            let err = moment("grant.expires_at", time).expect_err("out of range");
+            assert_eq!(
+                problem(err),
+                ("grant.expires_at".into(), Problem::ImplausibleDate)
+            );
+        }
     }
 }

@@ -222,8 +222,8 @@ impl AccessLogFilter {
                 .map(|p| convert::id("filter.party", &p))
                 .transpose()?,
             scope: self.scope.map(|s| s.into_core()).transpose()?,
-            from: self.since.map(Into::into),
-            until: self.until.map(Into::into),
+            from: convert::optional_moment("filter.since", self.since)?,
+            until: convert::optional_moment("filter.until", self.until)?,
             before: self.before,
             limit: convert::limit(self.limit),
         })

@@ -342,12 +342,13 @@ impl From<core::Grant> for Grant {
     }
 }
 
-impl From<Sharing> for recovery_core::Sharing {
-    fn from(s: Sharing) -> Self {
-        Self {
-            level: s.level.into(),
-            expires_at: s.expires_at.map(Into::into),
-        }
+impl Sharing {
+    /// The core's form of this input.
+    pub(crate) fn into_core(self) -> Result<recovery_core::Sharing> {
+        Ok(recovery_core::Sharing {
+            level: self.level.into(),
+            expires_at: convert::optional_moment("grant.expires_at", self.expires_at)?,
+        })
     }
 }
 

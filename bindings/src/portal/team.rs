@@ -59,9 +59,10 @@ impl Portal {
         let actor = convert::actor(&actor)?;
         let provider = convert::id("provider", &provider)?;
         let scope = scope.into_core()?;
+        let sharing = sharing.into_core()?;
         Ok(self
             .inner
-            .share(&actor, provider, scope, sharing.into())?
+            .share(&actor, provider, scope, sharing)?
             .map(Into::into))
     }
 

@@ -1,6 +1,7 @@
 package no.recovery.core
 
 import java.nio.file.Path
+import java.time.Instant
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
@@ -116,6 +117,12 @@ class CareTeamTest {
 
         val badScope = assertThrows<RecoveryException.Invalid> { portal.share(anna, nurse, Scope.Domain(domain = "housing"), Sharing(level = Level.VIEW)) }
         assertEquals("scope.domain", badScope.field)
+
+        val beyondTime = assertThrows<RecoveryException.Invalid> {
+            portal.share(anna, nurse, housing, Sharing(level = Level.VIEW, expiresAt = Instant.MAX))
+        }
+        assertEquals("grant.expires_at", beyondTime.field)
+        assertEquals(Problem.ImplausibleDate, beyondTime.problem)
 
         val outsider = assertThrows<RecoveryException.NotInCareTeam> { portal.share(anna, nurse, housing, Sharing(level = Level.VIEW)) }
         assertEquals(nurse, outsider.provider)
