@@ -20,7 +20,7 @@ done
 
 cd "$root"
 echo "== build (release)"
-cargo build --locked --release -p recovery-ffi -p uniffi-bindgen
+cargo build --release -p recovery-ffi -p uniffi-bindgen
 lib=$release/librecovery_ffi.so
 [ "$(uname -s)" = Darwin ] && lib=$release/librecovery_ffi.dylib
 rm -rf "$generated"
@@ -29,7 +29,7 @@ for language in kotlin python; do
 done
 
 echo "== Rust (criterion)"
-cargo bench --locked -p recovery-ffi --bench home -- --noplot 2>&1 | grep -E '^home/|time:' || true
+cargo bench -p recovery-ffi --bench home -- --noplot 2>&1 | grep -E '^home/|time:' || true
 mean_us() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mean"]["point_estimate"]/1000)' "$1"; }
 rust_core=$(mean_us "$target/criterion/home/rust_core/new/estimates.json")
 rust_ffi=$(mean_us "$target/criterion/home/rust_ffi_records/new/estimates.json")

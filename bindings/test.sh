@@ -38,8 +38,8 @@ fi
 # Both packages in one cargo call: uniffi is compiled once, with the generator's features.
 say "cargo build + test: recovery-ffi, uniffi-bindgen ($profile_dir)"
 cd "$root"
-cargo build --locked -p recovery-ffi -p uniffi-bindgen
-cargo test --locked -p recovery-ffi -p uniffi-bindgen
+cargo build -p recovery-ffi -p uniffi-bindgen
+cargo test -p recovery-ffi -p uniffi-bindgen
 
 case "$(uname -s)" in
     Darwin) lib=$profile_dir/librecovery_ffi.dylib ;;
@@ -81,6 +81,7 @@ rm -rf "$here/kotlin/target/surefire-reports"
 mvn -q -B -Dstyle.color=never -f "$here/kotlin/pom.xml" test \
     -Duniffi.generated="$generated/kotlin" \
     -Duniffi.lib.dir="$profile_dir"
+echo  # Maven leaves its colour reset codes without a newline; keep the summary on its own line.
 python3 - "$here/kotlin/target/surefire-reports" <<'EOF'
 import glob, sys, xml.etree.ElementTree as ET
 tests = failed = skipped = 0

@@ -31,6 +31,7 @@ from recovery_core import (
     RecoveryError,
     Relation,
     Role,
+    StorageKind,
     SupportKind,
     default_config,
 )
@@ -241,6 +242,16 @@ def test_the_default_config_is_the_cores_and_data_outlives_the_object(db, portal
     with pytest.raises(RecoveryError.Invalid) as too_long:
         add_goal(reopened, anna, "catalogue:housing", "x" * 21)
     assert too_long.value.problem == Problem.TOO_LONG(max=20, actual=21)
+
+
+def test_a_file_that_is_not_a_database_is_a_storage_error_of_its_own_kind(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("This is not a database, and it must stay as it is.\n" * 200)
+    before = notes.read_bytes()
+    with pytest.raises(RecoveryError.Storage) as error:
+        Portal.open(str(notes)).register(NewPerson(role=Role.SERVICE_USER, display_name="Anna"))
+    assert error.value.kind == StorageKind.NOT_A_DATABASE
+    assert notes.read_bytes() == before
 
 
 def test_eight_threads_adding_fifty_activities_each_lose_nothing(portal, anna):

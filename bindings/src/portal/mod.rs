@@ -11,10 +11,7 @@ use crate::config::PortalConfig;
 
 mod audit;
 mod home;
-#[cfg(feature = "sqlite")]
 mod open;
-#[cfg(not(feature = "sqlite"))]
-mod open_interim;
 mod people;
 mod team;
 mod toolbox;

@@ -134,4 +134,24 @@ final class PortalTests: XCTestCase {
             XCTAssertEqual(try portal.activities(actor: anna, goal: g.id).count, 50)
         }
     }
+
+    func testAProviderSeesOnlyWhatIsShared() throws {
+        let details = ProviderDetails(profession: .mentalHealthNurse, organisation: "Oslo DPS")
+        let nurse = try portal.register(person: NewPerson(role: .provider, displayName: "Nina", provider: details)).id
+        let invited = try portal.invite(actor: anna, provider: nurse)
+        _ = try portal.acceptInvitation(actor: nurse, membership: invited.id)
+        _ = try goal("catalogue:housing", "Find a flat")
+        let housing = Scope.domain(domain: "catalogue:housing")
+        _ = try portal.share(actor: anna, provider: nurse, scope: housing, sharing: Sharing(level: .view))
+
+        guard case let .domain(_, _, goals) = try portal.view(actor: nurse, owner: anna, scope: housing) else {
+            return XCTFail("not a domain view")
+        }
+        XCTAssertEqual(goals.map { $0.goal.content.title }, ["Find a flat"])
+        XCTAssertThrowsError(try portal.view(actor: nurse, owner: anna, scope: .medications)) { error in
+            guard case let RecoveryError.PermissionDenied(reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, .notShared)
+        }
+        XCTAssertNil(try portal.verifyAccessLog().firstBreak)
+    }
 }

@@ -223,6 +223,18 @@ class PortalTest {
     }
 
     @Test
+    fun aFileThatIsNotADatabaseIsAStorageErrorOfItsOwnKind() {
+        val notes = dir.resolve("notes.txt").toFile()
+        notes.writeText("This is not a database, and it must stay as it is.\n".repeat(200))
+        val before = notes.readBytes()
+        val error = assertThrows<RecoveryException.Storage> {
+            Portal.open(notes.path).use { it.register(NewPerson(role = Role.SERVICE_USER, displayName = "Anna")) }
+        }
+        assertEquals(StorageKind.NOT_A_DATABASE, error.kind)
+        assertTrue(before.contentEquals(notes.readBytes()))
+    }
+
+    @Test
     fun eightThreadsAddingFiftyActivitiesEachLoseNothing() {
         val goals = (1..8).map { goal("catalogue:social-life", "Goal $it") }
         val pool = Executors.newFixedThreadPool(8)
