@@ -77,7 +77,8 @@ echo "Swift: 3 files generated in bindings/swift/Sources (compiled only where a 
 
 # ----- Kotlin ---------------------------------------------------------------------------------------
 say "Kotlin: mvn test (bindings/kotlin)"
-rm -rf "$here/kotlin/target/surefire-reports"
+# Stale classes of deleted tests would still run: compile the suite afresh every time.
+rm -rf "$here/kotlin/target/surefire-reports" "$here/kotlin/target/test-classes"
 mvn -q -B -Dstyle.color=never -f "$here/kotlin/pom.xml" test \
     -Duniffi.generated="$generated/kotlin" \
     -Duniffi.lib.dir="$profile_dir"

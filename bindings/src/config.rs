@@ -75,15 +75,20 @@ impl From<PortalConfig> for recovery_core::PortalConfig {
                 title: crate::convert::limit(c.title_limit),
                 body: crate::convert::limit(c.body_limit),
             },
-            domains: c.domains.map(Into::into).unwrap_or(defaults.domains),
+            domains: c
+                .domains
+                .map(Into::into)
+                .unwrap_or_else(|| defaults.domains.clone()),
             exercises: c
                 .exercises
                 .map(|e| e.into_iter().map(Into::into).collect())
-                .unwrap_or(defaults.exercises),
+                .unwrap_or_else(|| defaults.exercises.clone()),
             sqlite: recovery_core::SqliteOptions {
                 synchronous_full: c.synchronous_full,
                 busy_timeout_ms: c.busy_timeout_ms,
             },
+            // Tunables the bindings do not expose yet (the forum's) keep the core's defaults.
+            ..defaults
         }
     }
 }

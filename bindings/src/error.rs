@@ -5,6 +5,8 @@
 //! `RecoveryError` in Python), carrying the same facts as in Rust: field names, kinds and ids,
 //! never the text a person wrote.
 
+use std::time::SystemTime;
+
 use recovery_core::store::StoreError;
 
 /// Everything that can go wrong in a call.
@@ -53,6 +55,32 @@ pub enum RecoveryError {
     NotInCareTeam {
         /// The provider named.
         provider: String,
+    },
+    /// Too many forum posts or flags in too short a time. Nothing was written.
+    #[error("rate limited: no more {action} until {retry_after_secs} s from now")]
+    RateLimited {
+        /// What was limited: `post` or `flag`.
+        action: String,
+        /// How many seconds until the next one is allowed (at least 1).
+        retry_after_secs: u64,
+    },
+    /// The acting forum member is suspended: they may read, but not post, edit or flag.
+    #[error("suspended from the forum")]
+    Suspended {
+        /// When the suspension ends by itself; none means permanent.
+        until: Option<SystemTime>,
+    },
+    /// The forum thread is locked: only moderators may post in it.
+    #[error("forum thread {thread} is locked")]
+    ThreadLocked {
+        /// The thread.
+        thread: String,
+    },
+    /// The forum post can no longer be edited by its author.
+    #[error("the edit window of {minutes} minutes has passed")]
+    EditWindowClosed {
+        /// The configured window.
+        minutes: u32,
     },
     /// The store failed.
     #[error("storage ({kind}): {detail}")]
@@ -133,6 +161,32 @@ pub enum Problem {
         /// Which rule (a fixed sentence, no user text).
         reason: String,
     },
+    /// Shorter than allowed.
+    #[error("is {actual} characters; at least {min} are needed")]
+    TooShort {
+        /// The limit.
+        min: u64,
+        /// The length given.
+        actual: u64,
+    },
+    /// Another holds this value, or one that looks the same (a forum pseudonym).
+    #[error("is taken, or looks too much like one that is")]
+    Taken,
+    /// Looks like contact details (`email` or `phone`).
+    #[error("looks like contact details ({kind})")]
+    ContactDetails {
+        /// What it looks like: `email` or `phone`.
+        kind: String,
+    },
+    /// Has a run of more digits than allowed (an id, account or phone number).
+    #[error("has a run of more than {max} digits")]
+    DigitRun {
+        /// The longest run allowed.
+        max: u64,
+    },
+    /// Contains the person's registered name.
+    #[error("contains the person's name")]
+    RevealsName,
     /// Not an id: ids cross the boundary as UUID strings.
     #[error("is not an id (expected a UUID)")]
     MalformedId,
@@ -172,6 +226,9 @@ pub enum DenyReason {
     /// The actor is not the person this invitation, proposal or team is for.
     #[error("the actor is not a party to this")]
     NotAParty,
+    /// The actor has not joined the forum.
+    #[error("the actor has not joined the forum")]
+    NotAMember,
     /// A reason this version of the bindings does not know yet.
     #[error("denied for another reason")]
     Other,
@@ -238,6 +295,18 @@ impl From<recovery_core::Error> for RecoveryError {
                 to_state: to.to_owned(),
             },
             E::NotInCareTeam { provider } => RecoveryError::NotInCareTeam { provider },
+            E::RateLimited {
+                action,
+                retry_after_secs,
+            } => RecoveryError::RateLimited {
+                action: action.to_owned(),
+                retry_after_secs,
+            },
+            E::Suspended { until } => RecoveryError::Suspended {
+                until: until.map(crate::convert::timestamp),
+            },
+            E::ThreadLocked { thread } => RecoveryError::ThreadLocked { thread },
+            E::EditWindowClosed { minutes } => RecoveryError::EditWindowClosed { minutes },
             E::Store(store) => store.into(),
             // `Error` is non-exhaustive; a kind added to the core reaches hosts described, not
             // lost, until it gets its own variant here.
@@ -294,6 +363,16 @@ impl From<recovery_core::Problem> for Problem {
             P::WrongRole { expected } => Problem::WrongRole {
                 expected: expected.to_owned(),
             },
+            P::TooShort { min, actual } => Problem::TooShort {
+                min: wide(min),
+                actual: wide(actual),
+            },
+            P::Taken => Problem::Taken,
+            P::ContactDetails { kind } => Problem::ContactDetails {
+                kind: kind.to_owned(),
+            },
+            P::DigitRun { max } => Problem::DigitRun { max: wide(max) },
+            P::RevealsName => Problem::RevealsName,
             P::Inconsistent(reason) => Problem::Inconsistent {
                 reason: reason.to_owned(),
             },
@@ -313,6 +392,7 @@ impl From<recovery_core::DenyReason> for DenyReason {
             recovery_core::DenyReason::GrantExpired => DenyReason::GrantExpired,
             recovery_core::DenyReason::OwnerOnly => DenyReason::OwnerOnly,
             recovery_core::DenyReason::NotAParty => DenyReason::NotAParty,
+            recovery_core::DenyReason::NotAMember => DenyReason::NotAMember,
             _ => DenyReason::Other,
         }
     }
@@ -353,6 +433,33 @@ mod tests {
                 provider: "p1".into()
             }
         );
+
+        let limited: RecoveryError = recovery_core::Error::RateLimited {
+            action: "post",
+            retry_after_secs: 30,
+        }
+        .into();
+        assert_eq!(
+            limited,
+            RecoveryError::RateLimited {
+                action: "post".into(),
+                retry_after_secs: 30
+            }
+        );
+        let suspended: RecoveryError = recovery_core::Error::Suspended { until: None }.into();
+        assert_eq!(suspended, RecoveryError::Suspended { until: None });
+        let locked: RecoveryError = recovery_core::Error::ThreadLocked {
+            thread: "t1".into(),
+        }
+        .into();
+        assert_eq!(
+            locked,
+            RecoveryError::ThreadLocked {
+                thread: "t1".into()
+            }
+        );
+        let window: RecoveryError = recovery_core::Error::EditWindowClosed { minutes: 15 }.into();
+        assert_eq!(window, RecoveryError::EditWindowClosed { minutes: 15 });
 
         let unknown: RecoveryError = recovery_core::Error::UnknownActor("u1".into()).into();
         assert_eq!(unknown, RecoveryError::UnknownActor { id: "u1".into() });
@@ -477,6 +584,17 @@ mod tests {
                 expected: "provider".into()
             }
         );
+        let short: Problem = recovery_core::Problem::TooShort { min: 3, actual: 1 }.into();
+        assert_eq!(short, Problem::TooShort { min: 3, actual: 1 });
+        let contact: Problem = recovery_core::Problem::ContactDetails { kind: "email" }.into();
+        assert_eq!(
+            contact,
+            Problem::ContactDetails {
+                kind: "email".into()
+            }
+        );
+        let digits: Problem = recovery_core::Problem::DigitRun { max: 6 }.into();
+        assert_eq!(digits, Problem::DigitRun { max: 6 });
         let inconsistent: Problem = recovery_core::Problem::Inconsistent("only providers").into();
         assert_eq!(
             inconsistent,
@@ -496,6 +614,7 @@ mod tests {
             (D::GrantExpired, DenyReason::GrantExpired),
             (D::OwnerOnly, DenyReason::OwnerOnly),
             (D::NotAParty, DenyReason::NotAParty),
+            (D::NotAMember, DenyReason::NotAMember),
         ];
         for (core, mirrored) in pairs {
             assert_eq!(DenyReason::from(core), mirrored);

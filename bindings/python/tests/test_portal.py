@@ -283,6 +283,6 @@ def test_the_exercise_catalogue_and_a_read_of_ones_own_account(portal, anna):
     me = portal.me(anna)
     assert (me.display_name, me.role, me.provider) == ("Anna", Role.SERVICE_USER, None)
     assert isinstance(me.registered_at, datetime.datetime)
-    with pytest.raises(RecoveryError.NotFound) as error:
+    with pytest.raises(RecoveryError.Invalid) as error:
         portal.complete_exercise(anna, "juggling", TODAY)
-    assert error.value.kind == "exercise"
+    assert (error.value.field, error.value.problem) == ("exercise_completion.exercise", Problem.UNKNOWN())

@@ -35,6 +35,22 @@ pub enum AccessAction {
     AcceptProposal,
     /// Rejected a proposal.
     RejectProposal,
+    /// A moderator approved a held or flagged forum post.
+    ForumApprove,
+    /// A moderator hid a forum post.
+    ForumHide,
+    /// A moderator edited a forum post.
+    ForumEdit,
+    /// A moderator locked a forum thread.
+    ForumLock,
+    /// A moderator unlocked a forum thread.
+    ForumUnlock,
+    /// A moderator warned a forum member.
+    ForumWarn,
+    /// A moderator suspended a forum member.
+    ForumSuspend,
+    /// A moderator lifted a forum member's suspension.
+    ForumLift,
 }
 
 /// Whether the action was allowed.
@@ -171,6 +187,14 @@ impl From<core::AccessAction> for AccessAction {
             A::Comment => AccessAction::Comment,
             A::AcceptProposal => AccessAction::AcceptProposal,
             A::RejectProposal => AccessAction::RejectProposal,
+            A::ForumApprove => AccessAction::ForumApprove,
+            A::ForumHide => AccessAction::ForumHide,
+            A::ForumEdit => AccessAction::ForumEdit,
+            A::ForumLock => AccessAction::ForumLock,
+            A::ForumUnlock => AccessAction::ForumUnlock,
+            A::ForumWarn => AccessAction::ForumWarn,
+            A::ForumSuspend => AccessAction::ForumSuspend,
+            A::ForumLift => AccessAction::ForumLift,
         }
     }
 }

@@ -261,7 +261,8 @@ class PortalTest {
         assertEquals(Role.SERVICE_USER, me.role)
         assertNull(me.provider)
         assertNotNull(me.registeredAt)
-        val unknownExercise = assertThrows<RecoveryException.NotFound> { portal.completeExercise(anna, "juggling", today) }
-        assertEquals("exercise", unknownExercise.kind)
+        val unknownExercise = assertThrows<RecoveryException.Invalid> { portal.completeExercise(anna, "juggling", today) }
+        assertEquals("exercise_completion.exercise", unknownExercise.field)
+        assertEquals(Problem.Unknown, unknownExercise.problem)
     }
 }
