@@ -44,6 +44,14 @@ pub enum StoreError {
         /// What the engine reported (no user data).
         detail: String,
     },
+    /// The key does not open the database: it is another key, or the file is not an encrypted
+    /// database at all (the two cannot be told apart). The file was left untouched.
+    #[error("the key does not open the database")]
+    WrongKey,
+    /// The database is not encrypted, so it cannot be opened or re-keyed with a key. Open it
+    /// with [`Portal::open`](crate::Portal::open) instead. The file was left untouched.
+    #[error("the database is not encrypted")]
+    NotEncrypted,
     /// The database was written by a newer version of this library.
     #[error("the database has schema version {found}; this library supports up to {supported}")]
     TooNew {
@@ -79,6 +87,14 @@ pub enum StoreError {
         /// What the backend said.
         detail: String,
     },
+}
+
+/// A shared store is a store: a host (or a test) can keep a handle on the store it gave the
+/// portal, e.g. to change an SQLite store's size limit while the portal runs.
+impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
+    fn transaction(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError> {
+        (**self).transaction(mode)
+    }
 }
 
 /// Whether a transaction will write. Backends may use it to take a lock early (SQLite's

@@ -152,6 +152,7 @@ fn connection_runs_with_wal_foreign_keys_and_the_configured_sync_and_timeout() {
     let options = SqliteOptions {
         synchronous_full: true,
         busy_timeout_ms: 250,
+        ..SqliteOptions::default()
     };
     let full = SqliteStore::open(dir.path().join("b.sqlite"), &options).unwrap();
     assert_eq!(pragma::<i64>(&full, "synchronous"), 2, "FULL");
