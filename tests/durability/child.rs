@@ -6,7 +6,9 @@
 //!   naming what it made. The parent kills it with SIGKILL at a random moment.
 //! - `write DB ACTOR COUNT`: adds COUNT goals as ACTOR, printing `goal ID` after each.
 //! - `hold DB`: takes SQLite's write lock on DB with a connection of its own, prints `locked`,
-//!   and keeps it until its standard input closes.
+//!   and keeps it until its standard input closes. `hold-exclusive DB` does the same in
+//!   SQLite's exclusive locking mode, which keeps readers out too.
+//! - `open DB`: opens a portal on DB and prints `opened`, or `refused` and the error.
 
 #![allow(clippy::unwrap_used)]
 
@@ -23,7 +25,15 @@ fn main() {
     let outcome = match (mode, args.get(1)) {
         (Some("crash"), Some(db)) => crash(Path::new(db), &args[2..]),
         (Some("write"), Some(db)) => write(Path::new(db), &args[2..]),
-        (Some("hold"), Some(db)) => hold(Path::new(db)),
+        (Some("hold"), Some(db)) => hold(Path::new(db), false),
+        (Some("hold-exclusive"), Some(db)) => hold(Path::new(db), true),
+        (Some("open"), Some(db)) => {
+            match Portal::open(db, config()) {
+                Ok(_) => report(format_args!("opened")),
+                Err(e) => report(format_args!("refused {e:?}")),
+            }
+            Ok(())
+        }
         _ => Err("usage: durability-child crash|write|hold DB ...".to_owned()),
     };
     if let Err(e) = outcome {
@@ -201,10 +211,19 @@ fn write(db: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn hold(db: &Path) -> Result<(), String> {
+fn hold(db: &Path, exclusive: bool) -> Result<(), String> {
     let conn = rusqlite::Connection::open(db).map_err(|e| e.to_string())?;
-    conn.execute_batch("BEGIN IMMEDIATE")
-        .map_err(|e| e.to_string())?;
+    if exclusive {
+        // The first write after this takes the lock for as long as the connection lives.
+        conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE")
+            .map_err(|e| e.to_string())?;
+    }
+    // A write that changes nothing (the id it already has), rolled back at the end.
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE; PRAGMA application_id = {};",
+        recovery_core::store::SqliteStore::APPLICATION_ID
+    ))
+    .map_err(|e| e.to_string())?;
     report(format_args!("locked"));
     // Hold the lock until the parent closes our standard input (or dies).
     for line in std::io::stdin().lock().lines() {

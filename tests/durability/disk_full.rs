@@ -18,9 +18,7 @@ use std::sync::Arc;
 use recovery_core::model::team::{Level, Scope};
 use recovery_core::store::{SqliteStore, StoreError};
 use recovery_core::*;
-use recovery_tests::durability::{
-    Cast, Seeded, config, housing, integrity, picture, seed, size,
-};
+use recovery_tests::durability::{Cast, Seeded, config, housing, integrity, picture, seed, size};
 
 /// One portal command, filled with text from the generator. A command that needs something
 /// made first (a domain to share, a proposal to accept) makes it with a call of its own, then
@@ -30,7 +28,11 @@ type Command = fn(&Portal, &Cast, &mut Seeded, usize, &mut dyn FnMut()) -> Resul
 
 fn text(rng: &mut Seeded, max: usize) -> String {
     let len = 1 + rng.below(max);
-    "Sov dårlig i natt, gikk en tur. ".chars().cycle().take(len).collect()
+    "Sov dårlig i natt, gikk en tur. "
+        .chars()
+        .cycle()
+        .take(len)
+        .collect()
 }
 
 const COMMANDS: &[(&str, Command)] = &[
