@@ -10,7 +10,7 @@ use crate::config::PortalConfig;
 use crate::error::{Error, Result};
 use crate::model::people::{Actor, Person};
 use crate::policy::forum::crisis::CrisisMatcher;
-use crate::store::{MemoryStore, Store, Transaction, TxMode};
+use crate::store::{MemoryStore, Store, StoreError, Transaction, TxMode};
 
 mod audit;
 mod forum;
@@ -181,6 +181,19 @@ impl Portal {
     /// [`Error::PermissionDenied`] commits, because the access check runs before any write and
     /// has logged the denial, which must be kept.
     fn run<T>(&self, mode: TxMode, f: impl FnOnce(&mut dyn Transaction) -> Result<T>) -> Result<T> {
+        let outcome = self.run_once(mode, f);
+        if let Err(Error::Store(StoreError::Corrupt { .. })) = &outcome {
+            // Keep the damage as it was found: the store stops writing to its files.
+            self.store.damage_found();
+        }
+        outcome
+    }
+
+    fn run_once<T>(
+        &self,
+        mode: TxMode,
+        f: impl FnOnce(&mut dyn Transaction) -> Result<T>,
+    ) -> Result<T> {
         let mut tx = self.store.transaction(mode)?;
         match f(tx.as_mut()) {
             Ok(out) => {

@@ -95,6 +95,10 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
     fn transaction(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError> {
         (**self).transaction(mode)
     }
+
+    fn damage_found(&self) {
+        (**self).damage_found()
+    }
 }
 
 /// Whether a transaction will write. Backends may use it to take a lock early (SQLite's
@@ -112,6 +116,13 @@ pub trait Store: Send + Sync {
     /// Starts a transaction. Everything done through it commits together on
     /// [`Transaction::commit`]; dropping it uncommitted rolls everything back.
     fn transaction(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError>;
+
+    /// Told by the portal when a call met damage in this store ([`StoreError::Corrupt`]).
+    /// A store that can should stop changing its files from then on, so that the damage is
+    /// kept as found for whoever inspects or restores it: the SQLite store refuses to commit
+    /// further changes and leaves its write-ahead log where it is. Reads go on. The default
+    /// does nothing.
+    fn damage_found(&self) {}
 }
 
 /// One unit of work against a [`Store`]: one sub-trait per capability, plus commit.

@@ -17,6 +17,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rusqlite::{Connection, MAIN_DB, OpenFlags};
@@ -74,6 +75,8 @@ pub struct SqliteStore {
     path: Option<PathBuf>,
     /// Opened with a key (feature `sqlcipher`).
     encrypted: bool,
+    /// Damage was found: nothing more is committed, and closing leaves the log as it is.
+    damaged: AtomicBool,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -150,7 +153,13 @@ impl SqliteStore {
         }
         let mut store = Self::prepare(conn, options, Some(path.to_path_buf()))?;
         store.encrypted = key.is_some();
-        store.migrate_to(Self::SCHEMA_VERSION)?;
+        if let Err(e) = store.migrate_to(Self::SCHEMA_VERSION) {
+            if matches!(e, StoreError::Corrupt { .. }) {
+                // Closing would checkpoint the log into the damaged file.
+                store.damage_found();
+            }
+            return Err(e);
+        }
         Ok(store)
     }
 
@@ -283,6 +292,7 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             path,
             encrypted: false,
+            damaged: AtomicBool::new(false),
         })
     }
 
@@ -311,6 +321,24 @@ fn apply_max_page_count(conn: &Connection, pages: Option<u32>) -> Result<u32, St
 
 impl Store for SqliteStore {
     fn transaction(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError> {
-        Ok(Box::new(SqliteTx::begin(&self.conn, mode)?))
+        Ok(Box::new(SqliteTx::begin(&self.conn, mode, &self.damaged)?))
+    }
+
+    /// From now on, no transaction that changed anything commits (each fails with
+    /// [`StoreError::Corrupt`]), no checkpoint copies the log into the file, and closing
+    /// leaves the `-wal` file as it is: the file and its log keep the bytes they had when the
+    /// damage was found.
+    fn damage_found(&self) {
+        self.damaged.store(true, Ordering::Relaxed);
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Best effort: if these fail, the refusal to commit still holds.
+        let _ = conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        );
+        let _ = conn.pragma_update(None, "wal_autocheckpoint", 0);
     }
 }
