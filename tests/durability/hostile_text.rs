@@ -130,7 +130,7 @@ fn note(text: &str) -> ModeratorNote {
 }
 
 /// Every text field of every capability: its name in errors, its kind, and the call.
-const SINKS: &[(&'static str, TextKind, Sink)] = &[
+const SINKS: &[(&str, TextKind, Sink)] = &[
     ("person.display_name", TextKind::Title, |s, t| {
         let id = s.portal.register(NewPerson::service_user(t))?.id;
         Ok(s.portal.me(&Actor::new(id))?.display_name)
