@@ -65,6 +65,12 @@ pub struct SqliteOptions {
     /// How long a write waits for another writer's lock before failing with
     /// [`StoreError::Busy`](crate::store::StoreError::Busy), in milliseconds (default 5,000).
     pub busy_timeout_ms: u32,
+    /// The most pages (of 4,096 bytes) the database file may grow to; `None` (the default)
+    /// leaves SQLite's own limit. A write that would pass it fails with
+    /// [`StoreError::Full`](crate::store::StoreError::Full) and changes nothing, as on a full
+    /// disk: a host can keep the portal within a share of a phone's storage this way. A limit
+    /// below the file's present size holds it at that size.
+    pub max_page_count: Option<u32>,
 }
 
 impl Default for SqliteOptions {
@@ -72,6 +78,7 @@ impl Default for SqliteOptions {
         Self {
             synchronous_full: false,
             busy_timeout_ms: 5_000,
+            max_page_count: None,
         }
     }
 }

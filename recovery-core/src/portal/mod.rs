@@ -10,7 +10,7 @@ use crate::config::PortalConfig;
 use crate::error::{Error, Result};
 use crate::model::people::{Actor, Person};
 use crate::policy::forum::crisis::CrisisMatcher;
-use crate::store::{MemoryStore, Store, Transaction, TxMode};
+use crate::store::{MemoryStore, Store, StoreError, Transaction, TxMode};
 
 mod audit;
 mod forum;
@@ -53,6 +53,10 @@ pub struct Portal {
     config: PortalConfig,
     /// The configured crisis terms, compiled once.
     crisis: CrisisMatcher,
+    /// The encrypted SQLite store, when the portal was opened with a key: for
+    /// [`Portal::rekey`].
+    #[cfg(feature = "sqlcipher")]
+    encrypted: Option<Arc<crate::store::SqliteStore>>,
 }
 
 impl std::fmt::Debug for Portal {
@@ -75,6 +79,63 @@ impl Portal {
         Ok(Self::with_store(store, config))
     }
 
+    /// Opens (or creates) a portal in an SQLite file encrypted with `key` (feature
+    /// `sqlcipher`). The host keeps the key in the platform's keystore (Android Keystore, iOS
+    /// Keychain); the portal never writes or logs it.
+    ///
+    /// Everything the portal writes, in the file and in its write-ahead log, is encrypted and
+    /// authenticated (SQLCipher 4: AES-256, HMAC-SHA512 per page). Besides the refusals of
+    /// [`Portal::open`], each of these leaves the file untouched:
+    /// [`StoreError::WrongKey`] when the key does not open the file, and
+    /// [`StoreError::NotEncrypted`] for an unencrypted database.
+    ///
+    /// ```
+    /// use recovery_core::store::sqlite::DatabaseKey;
+    /// use recovery_core::{NewPerson, Portal, PortalConfig};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("recovery-key-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).ok();
+    /// # let path = dir.join("portal.sqlite");
+    /// let key = DatabaseKey::from_bytes([42; 32]); // from the keystore, in a real app
+    /// let portal = Portal::open_encrypted(&path, &key, PortalConfig::default())?;
+    /// portal.register(NewPerson::service_user("Anna"))?;
+    /// # drop(portal);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), recovery_core::Error>(())
+    /// ```
+    ///
+    /// [`StoreError::WrongKey`]: crate::store::StoreError::WrongKey
+    /// [`StoreError::NotEncrypted`]: crate::store::StoreError::NotEncrypted
+    #[cfg(feature = "sqlcipher")]
+    pub fn open_encrypted(
+        path: impl AsRef<std::path::Path>,
+        key: &crate::store::sqlite::DatabaseKey,
+        config: PortalConfig,
+    ) -> Result<Self> {
+        let store = Arc::new(crate::store::SqliteStore::open_encrypted(
+            path,
+            key,
+            &config.sqlite,
+        )?);
+        let mut portal = Self::with_store(Arc::clone(&store), config);
+        portal.encrypted = Some(store);
+        Ok(portal)
+    }
+
+    /// Re-encrypts the portal's file under a new key (feature `sqlcipher`): every row is kept,
+    /// and from now on only `key` opens it. See
+    /// [`SqliteStore::rekey`](crate::store::SqliteStore::rekey) for what the host must keep
+    /// meanwhile. [`StoreError::NotEncrypted`](crate::store::StoreError::NotEncrypted) unless
+    /// the portal was opened with [`Portal::open_encrypted`].
+    #[cfg(feature = "sqlcipher")]
+    pub fn rekey(&self, key: &crate::store::sqlite::DatabaseKey) -> Result<()> {
+        let store = self
+            .encrypted
+            .as_ref()
+            .ok_or(crate::store::StoreError::NotEncrypted)?;
+        Ok(store.rekey(key)?)
+    }
+
     /// A portal that keeps everything in memory, with the default configuration.
     pub fn open_in_memory() -> Self {
         Self::with_store(MemoryStore::new(), PortalConfig::default())
@@ -87,6 +148,8 @@ impl Portal {
             clock: Arc::new(SystemClock),
             crisis: CrisisMatcher::new(&config.forum.crisis_terms),
             config,
+            #[cfg(feature = "sqlcipher")]
+            encrypted: None,
         }
     }
 
@@ -118,6 +181,19 @@ impl Portal {
     /// [`Error::PermissionDenied`] commits, because the access check runs before any write and
     /// has logged the denial, which must be kept.
     fn run<T>(&self, mode: TxMode, f: impl FnOnce(&mut dyn Transaction) -> Result<T>) -> Result<T> {
+        let outcome = self.run_once(mode, f);
+        if let Err(Error::Store(StoreError::Corrupt { .. })) = &outcome {
+            // Keep the damage as it was found: the store stops writing to its files.
+            self.store.damage_found();
+        }
+        outcome
+    }
+
+    fn run_once<T>(
+        &self,
+        mode: TxMode,
+        f: impl FnOnce(&mut dyn Transaction) -> Result<T>,
+    ) -> Result<T> {
         let mut tx = self.store.transaction(mode)?;
         match f(tx.as_mut()) {
             Ok(out) => {

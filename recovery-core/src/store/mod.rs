@@ -44,6 +44,14 @@ pub enum StoreError {
         /// What the engine reported (no user data).
         detail: String,
     },
+    /// The key does not open the database: it is another key, or the file is not an encrypted
+    /// database at all (the two cannot be told apart). The file was left untouched.
+    #[error("the key does not open the database")]
+    WrongKey,
+    /// The database is not encrypted, so it cannot be opened or re-keyed with a key. Open it
+    /// with [`Portal::open`](crate::Portal::open) instead. The file was left untouched.
+    #[error("the database is not encrypted")]
+    NotEncrypted,
     /// The database was written by a newer version of this library.
     #[error("the database has schema version {found}; this library supports up to {supported}")]
     TooNew {
@@ -81,6 +89,18 @@ pub enum StoreError {
     },
 }
 
+/// A shared store is a store: a host (or a test) can keep a handle on the store it gave the
+/// portal, e.g. to change an SQLite store's size limit while the portal runs.
+impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
+    fn transaction(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError> {
+        (**self).transaction(mode)
+    }
+
+    fn damage_found(&self) {
+        (**self).damage_found()
+    }
+}
+
 /// Whether a transaction will write. Backends may use it to take a lock early (SQLite's
 /// `BEGIN IMMEDIATE`) or to read from a snapshot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +116,13 @@ pub trait Store: Send + Sync {
     /// Starts a transaction. Everything done through it commits together on
     /// [`Transaction::commit`]; dropping it uncommitted rolls everything back.
     fn transaction(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError>;
+
+    /// Told by the portal when a call met damage in this store ([`StoreError::Corrupt`]).
+    /// A store that can should stop changing its files from then on, so that the damage is
+    /// kept as found for whoever inspects or restores it: the SQLite store refuses to commit
+    /// further changes and leaves its write-ahead log where it is. Reads go on. The default
+    /// does nothing.
+    fn damage_found(&self) {}
 }
 
 /// One unit of work against a [`Store`]: one sub-trait per capability, plus commit.

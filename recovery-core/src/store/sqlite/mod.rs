@@ -17,6 +17,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rusqlite::{Connection, MAIN_DB, OpenFlags};
@@ -25,6 +26,7 @@ use super::{Store, StoreError, Transaction, TxMode};
 use crate::config::SqliteOptions;
 
 mod audit;
+mod cipher;
 mod encoding;
 mod error;
 mod forum;
@@ -38,6 +40,10 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "sqlcipher")]
+pub use cipher::DatabaseKey;
+#[cfg(not(feature = "sqlcipher"))]
+use cipher::DatabaseKey;
 use error::store_error;
 use transaction::SqliteTx;
 use validate::Existing;
@@ -67,12 +73,17 @@ const STATEMENT_CACHE: usize = 64;
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     path: Option<PathBuf>,
+    /// Opened with a key (feature `sqlcipher`).
+    encrypted: bool,
+    /// Damage was found: nothing more is committed, and closing leaves the log as it is.
+    damaged: AtomicBool,
 }
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqliteStore")
             .field("path", &self.path)
+            .field("encrypted", &self.encrypted)
             .finish_non_exhaustive()
     }
 }
@@ -98,21 +109,106 @@ impl SqliteStore {
     /// Damage in pages that opening does not read is reported as [`StoreError::Corrupt`] by the
     /// first call that reads them, and by [`SqliteStore::check_integrity`].
     pub fn open(path: impl AsRef<Path>, options: &SqliteOptions) -> Result<Self, StoreError> {
-        let path = path.as_ref();
-        let flags = match validate::validate(path)? {
+        Self::open_with(path.as_ref(), options, None)
+    }
+
+    /// Opens (or creates) an encrypted database at `path` with `key` (feature `sqlcipher`).
+    ///
+    /// Every page of the file and of its write-ahead log is encrypted with AES-256 and
+    /// authenticated with HMAC-SHA512 (SQLCipher 4). Besides the refusals of
+    /// [`SqliteStore::open`], these leave the file untouched:
+    /// - [`StoreError::WrongKey`]: the key does not open it (or it is not an encrypted
+    ///   database at all);
+    /// - [`StoreError::NotEncrypted`]: it is an unencrypted SQLite database.
+    ///
+    /// A changed byte in a page is [`StoreError::Corrupt`] when the page is read (its HMAC
+    /// fails), or [`StoreError::WrongKey`] if it is in the first page.
+    #[cfg(feature = "sqlcipher")]
+    pub fn open_encrypted(
+        path: impl AsRef<Path>,
+        key: &DatabaseKey,
+        options: &SqliteOptions,
+    ) -> Result<Self, StoreError> {
+        Self::open_with(path.as_ref(), options, Some(key))
+    }
+
+    fn open_with(
+        path: &Path,
+        options: &SqliteOptions,
+        key: Option<&DatabaseKey>,
+    ) -> Result<Self, StoreError> {
+        let flags = match validate::validate(path, key, options)? {
             Existing::Fresh => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
             // It was checked as it is: if it has vanished since, do not make a new one.
             Existing::Ours { .. } => OpenFlags::SQLITE_OPEN_READ_WRITE,
         };
         let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(store_error)?;
+        if let Some(key) = key {
+            cipher::unlock(&conn, key)?;
+        }
         // SQLite silently opens a write-protected file read-only.
         if conn.is_readonly(MAIN_DB).map_err(store_error)? {
             return Err(StoreError::ReadOnly);
         }
-        let store = Self::prepare(conn, options, Some(path.to_path_buf()))?;
-        store.migrate_to(Self::SCHEMA_VERSION)?;
+        let mut store = Self::prepare(conn, options, Some(path.to_path_buf()))?;
+        store.encrypted = key.is_some();
+        if let Err(e) = store.migrate_to(Self::SCHEMA_VERSION) {
+            if matches!(e, StoreError::Corrupt { .. }) {
+                // Closing would checkpoint the log into the damaged file.
+                store.damage_found();
+            }
+            return Err(e);
+        }
         Ok(store)
+    }
+
+    /// Re-encrypts the whole database under `key`, in one transaction: every row is kept, and
+    /// from now on only `key` opens the file (feature `sqlcipher`).
+    ///
+    /// Takes time in proportion to the file's size. Other stores or processes must not have
+    /// the file open meanwhile: they hold the old key. Keep both keys until this returns: if
+    /// the process dies during the call, the file opens with the old key or, once the
+    /// transaction committed, with the new one.
+    ///
+    /// [`StoreError::NotEncrypted`] if the store was not opened with a key.
+    #[cfg(feature = "sqlcipher")]
+    pub fn rekey(&self, key: &DatabaseKey) -> Result<(), StoreError> {
+        if !self.encrypted {
+            return Err(StoreError::NotEncrypted);
+        }
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !conn.is_autocommit() {
+            // A transaction whose rollback failed in Drop (an I/O error) is still open.
+            conn.execute_batch("ROLLBACK").map_err(store_error)?;
+        }
+        cipher::rekey(&conn, key)?;
+        // Reading the schema through the new key proves the rewrite took.
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Whether the store was opened with a key.
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// Changes the size limit while the store is open, as [`SqliteOptions::max_page_count`]
+    /// sets it at opening (`None`: SQLite's own limit). Returns the limit now in force, in
+    /// pages: never less than the file's present size. A host raises it when the user has
+    /// freed space; writes refused with [`StoreError::Full`] then succeed again.
+    pub fn set_max_page_count(&self, pages: Option<u32>) -> Result<u32, StoreError> {
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        apply_max_page_count(&conn, pages)
     }
 
     /// A store in memory, gone when dropped: for tests, benchmarks and demos.
@@ -151,7 +247,7 @@ impl SqliteStore {
                 supported: Self::SCHEMA_VERSION,
             });
         }
-        if validate::validate(path)? != Existing::Fresh {
+        if validate::validate(path, None, &SqliteOptions::default())? != Existing::Fresh {
             return Err(StoreError::Conflict {
                 detail: "a database already exists at the path".to_owned(),
             });
@@ -197,10 +293,15 @@ impl SqliteStore {
             true,
         )
         .map_err(store_error)?;
+        if options.max_page_count.is_some() {
+            apply_max_page_count(&conn, options.max_page_count)?;
+        }
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Self {
             conn: Mutex::new(conn),
             path,
+            encrypted: false,
+            damaged: AtomicBool::new(false),
         })
     }
 
@@ -213,8 +314,40 @@ impl SqliteStore {
     }
 }
 
+/// SQLite's own page limit (`SQLITE_MAX_PAGE_COUNT`), set when no limit is asked for.
+const SQLITE_MAX_PAGES: u32 = 0xFFFF_FFFE;
+
+/// Sets `PRAGMA max_page_count` and returns the limit SQLite put in force.
+fn apply_max_page_count(conn: &Connection, pages: Option<u32>) -> Result<u32, StoreError> {
+    let asked = pages.unwrap_or(SQLITE_MAX_PAGES);
+    let in_force: i64 = conn
+        .pragma_update_and_check(None, "max_page_count", asked, |row| row.get(0))
+        .map_err(store_error)?;
+    u32::try_from(in_force).map_err(|_| StoreError::Backend {
+        detail: "max_page_count out of range".to_owned(),
+    })
+}
+
 impl Store for SqliteStore {
     fn transaction(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError> {
-        Ok(Box::new(SqliteTx::begin(&self.conn, mode)?))
+        Ok(Box::new(SqliteTx::begin(&self.conn, mode, &self.damaged)?))
+    }
+
+    /// From now on, no transaction that changed anything commits (each fails with
+    /// [`StoreError::Corrupt`]), no checkpoint copies the log into the file, and closing
+    /// leaves the `-wal` file as it is: the file and its log keep the bytes they had when the
+    /// damage was found.
+    fn damage_found(&self) {
+        self.damaged.store(true, Ordering::Relaxed);
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Best effort: if these fail, the refusal to commit still holds.
+        let _ = conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        );
+        let _ = conn.pragma_update(None, "wal_autocheckpoint", 0);
     }
 }

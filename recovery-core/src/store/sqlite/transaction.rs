@@ -1,6 +1,7 @@
 //! A transaction: the connection's lock held for its whole life, `BEGIN` at the start, `COMMIT`
 //! on commit and `ROLLBACK` if dropped without.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
@@ -13,13 +14,21 @@ use crate::store::{StoreError, Transaction, TxMode};
 /// `toolbox.rs`.
 pub(super) struct SqliteTx<'a> {
     conn: MutexGuard<'a, Connection>,
+    /// Set once damage was found in the file: then nothing more is committed.
+    damaged: &'a AtomicBool,
+    /// The connection's change count when the transaction began.
+    changes_at_begin: u64,
 }
 
 impl<'a> SqliteTx<'a> {
     /// Takes the connection and begins: `IMMEDIATE` takes the write lock now, so a write
     /// transaction waits for other writers (up to the busy timeout) at its start rather than
     /// failing halfway; `DEFERRED` reads from one snapshot without blocking writers.
-    pub(super) fn begin(conn: &'a Mutex<Connection>, mode: TxMode) -> Result<Self, StoreError> {
+    pub(super) fn begin(
+        conn: &'a Mutex<Connection>,
+        mode: TxMode,
+        damaged: &'a AtomicBool,
+    ) -> Result<Self, StoreError> {
         // A panic while the lock was held dropped that transaction first, which rolled it back:
         // the connection behind a poisoned lock is consistent.
         let conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -34,7 +43,12 @@ impl<'a> SqliteTx<'a> {
         conn.prepare_cached(begin)
             .and_then(|mut s| s.execute([]))
             .map_err(store_error)?;
-        Ok(Self { conn })
+        let changes_at_begin = conn.total_changes();
+        Ok(Self {
+            conn,
+            damaged,
+            changes_at_begin,
+        })
     }
 
     /// The connection, while the transaction is still open. After some errors (a full disk, an
@@ -52,6 +66,15 @@ impl<'a> SqliteTx<'a> {
 
 impl Transaction for SqliteTx<'_> {
     fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        if self.damaged.load(Ordering::Relaxed)
+            && self.conn.total_changes() != self.changes_at_begin
+        {
+            // Drop rolls the changes back: a damaged file is not written to.
+            return Err(StoreError::Corrupt {
+                detail: "damage was found in the database earlier; it is no longer written"
+                    .to_owned(),
+            });
+        }
         // On failure the transaction may still be open; Drop rolls it back.
         self.conn
             .prepare_cached("COMMIT")

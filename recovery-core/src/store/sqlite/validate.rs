@@ -12,8 +12,10 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::cipher::{self, DatabaseKey};
 use super::error::store_error;
 use super::migrations::{self, APPLICATION_ID, LATEST};
+use crate::config::SqliteOptions;
 use crate::store::StoreError;
 
 /// The first 16 bytes of every SQLite 3 database file.
@@ -33,8 +35,13 @@ pub(super) enum Existing {
     },
 }
 
-/// Judges the file at `path` without writing to it.
-pub(super) fn validate(path: &Path) -> Result<Existing, StoreError> {
+/// Judges the file at `path` without writing to it: as a plain database, or as one encrypted
+/// with `key`.
+pub(super) fn validate(
+    path: &Path,
+    key: Option<&DatabaseKey>,
+    options: &SqliteOptions,
+) -> Result<Existing, StoreError> {
     let metadata = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Existing::Fresh),
@@ -54,13 +61,35 @@ pub(super) fn validate(path: &Path) -> Result<Existing, StoreError> {
     if metadata.len() == 0 {
         return Ok(Existing::Fresh);
     }
-    check_header(path)?;
+    let plain = has_sqlite_header(path)?;
+    match (plain, key) {
+        (false, None) => return Err(StoreError::NotADatabase),
+        (true, Some(_)) => return Err(StoreError::NotEncrypted),
+        // An encrypted file's first bytes are its salt: nothing to check before the key.
+        _ => {}
+    }
 
     let conn = open_read_only(path)?;
-    // Reading the schema makes SQLite parse page 1: a damaged one fails here.
+    // Another process may be writing (or checkpointing): wait for it as a write would.
+    conn.busy_timeout(std::time::Duration::from_millis(u64::from(
+        options.busy_timeout_ms,
+    )))
+    .map_err(store_error)?;
+    if let Some(key) = key {
+        cipher::unlock(&conn, key)?;
+    }
+    // Reading the schema makes SQLite parse page 1: a damaged one fails here, and so does a
+    // wrong key.
     let objects: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
-        .map_err(store_error)?;
+        .map_err(store_error)
+        .map_err(|e| {
+            if key.is_some() {
+                cipher::wrong_key(e)
+            } else {
+                e
+            }
+        })?;
     let application_id = migrations::application_id(&conn)?;
     let version = migrations::version(&conn)?;
 
@@ -123,14 +152,13 @@ fn file_uri(name: &str) -> String {
     out
 }
 
-/// Whether the file starts like an SQLite 3 database.
-fn check_header(path: &Path) -> Result<(), StoreError> {
+/// Whether the file starts like an (unencrypted) SQLite 3 database.
+fn has_sqlite_header(path: &Path) -> Result<bool, StoreError> {
     let mut file = File::open(path).map_err(|e| io_error(&e))?;
     let mut header = [0u8; HEADER_LEN];
     match file.read_exact(&mut header) {
-        Ok(()) if header.starts_with(SQLITE_MAGIC) => Ok(()),
-        Ok(()) => Err(StoreError::NotADatabase),
-        Err(e) if e.kind() == ErrorKind::UnexpectedEof => Err(StoreError::NotADatabase),
+        Ok(()) => Ok(header.starts_with(SQLITE_MAGIC)),
+        Err(e) if e.kind() == ErrorKind::UnexpectedEof => Ok(false),
         Err(e) => Err(io_error(&e)),
     }
 }

@@ -121,7 +121,7 @@ fn writes_after_sqlite_rolled_the_transaction_back_are_refused() {
 
     let store = SqliteStore::open_in_memory().unwrap();
     let (anna, bo) = (service_user("Anna"), service_user("Bo"));
-    let mut tx = SqliteTx::begin(&store.conn, TxMode::Write).unwrap();
+    let mut tx = SqliteTx::begin(&store.conn, TxMode::Write, &store.damaged).unwrap();
     tx.insert_person(&anna).unwrap();
     // What SQLite does by itself after some errors (a full disk, an I/O error).
     tx.conn().unwrap().execute_batch("ROLLBACK").unwrap();
@@ -152,6 +152,7 @@ fn connection_runs_with_wal_foreign_keys_and_the_configured_sync_and_timeout() {
     let options = SqliteOptions {
         synchronous_full: true,
         busy_timeout_ms: 250,
+        ..SqliteOptions::default()
     };
     let full = SqliteStore::open(dir.path().join("b.sqlite"), &options).unwrap();
     assert_eq!(pragma::<i64>(&full, "synchronous"), 2, "FULL");
