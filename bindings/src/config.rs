@@ -86,6 +86,7 @@ impl From<PortalConfig> for recovery_core::PortalConfig {
             sqlite: recovery_core::SqliteOptions {
                 synchronous_full: c.synchronous_full,
                 busy_timeout_ms: c.busy_timeout_ms,
+                ..recovery_core::SqliteOptions::default()
             },
             // Tunables the bindings do not expose yet (the forum's) keep the core's defaults.
             ..defaults
