@@ -311,6 +311,28 @@ impl Portal {
 
     /// A catalogue key the configuration lacks is bad input in `field`; an own domain that is
     /// not the owner's (or not current) is an id that names nothing.
+    /// Adds an item of the actor's own, already checked.
+    fn add_own<T: Content>(&self, actor: &Actor, content: T) -> Result<Item<T::Id, T>> {
+        self.write(|tx| {
+            let me = self.toolbox_owner(tx, actor, Action::Change)?;
+            self.insert(tx, &me, content)
+        })
+    }
+
+    /// Replaces the content of one of the actor's items, already checked; the earlier version
+    /// stays in the history.
+    fn replace_own<T: Content>(
+        &self,
+        actor: &Actor,
+        id: T::Id,
+        content: T,
+    ) -> Result<Item<T::Id, T>> {
+        self.write(|tx| {
+            let (me, previous) = self.owned::<T>(tx, actor, id, Action::Change)?;
+            self.revise_typed(tx, &me, previous, content)
+        })
+    }
+
     pub(super) fn check_domain(
         &self,
         tx: &mut dyn Transaction,
@@ -402,10 +424,7 @@ impl Portal {
     /// Adds a life domain of the actor's own.
     pub fn add_domain(&self, actor: &Actor, label: &str) -> Result<Item<DomainId, OwnDomain>> {
         let label = self.title("domain.label", label)?;
-        self.write(|tx| {
-            let me = self.toolbox_owner(tx, actor, Action::Change)?;
-            self.insert(tx, &me, OwnDomain { label })
-        })
+        self.add_own(actor, OwnDomain { label })
     }
 
     /// Renames a domain the actor added.
@@ -416,10 +435,7 @@ impl Portal {
         label: &str,
     ) -> Result<Item<DomainId, OwnDomain>> {
         let label = self.title("domain.label", label)?;
-        self.write(|tx| {
-            let (me, previous) = self.owned::<OwnDomain>(tx, actor, id, Action::Change)?;
-            self.revise_typed(tx, &me, previous, OwnDomain { label })
-        })
+        self.replace_own(actor, id, OwnDomain { label })
     }
 
     /// Sets "what is important in my life"; the earlier text stays in the history.
@@ -671,11 +687,7 @@ impl Portal {
         actor: &Actor,
         medication: Medication,
     ) -> Result<Item<MedicationId, Medication>> {
-        let medication = self.clean_medication(medication)?;
-        self.write(|tx| {
-            let me = self.toolbox_owner(tx, actor, Action::Change)?;
-            self.insert(tx, &me, medication)
-        })
+        self.add_own(actor, self.clean_medication(medication)?)
     }
 
     /// Replaces what the actor wrote about a medication.
@@ -685,11 +697,7 @@ impl Portal {
         id: MedicationId,
         medication: Medication,
     ) -> Result<Item<MedicationId, Medication>> {
-        let medication = self.clean_medication(medication)?;
-        self.write(|tx| {
-            let (me, previous) = self.owned::<Medication>(tx, actor, id, Action::Change)?;
-            self.revise_typed(tx, &me, previous, medication)
-        })
+        self.replace_own(actor, id, self.clean_medication(medication)?)
     }
 
     /// The actor's medications, oldest first.
@@ -844,11 +852,7 @@ impl Portal {
         actor: &Actor,
         entry: DiaryEntry,
     ) -> Result<Item<DiaryEntryId, DiaryEntry>> {
-        let entry = self.clean_diary(entry)?;
-        self.write(|tx| {
-            let me = self.toolbox_owner(tx, actor, Action::Change)?;
-            self.insert(tx, &me, entry)
-        })
+        self.add_own(actor, self.clean_diary(entry)?)
     }
 
     /// Rewrites a diary entry; the earlier text stays in the history.
@@ -858,11 +862,7 @@ impl Portal {
         id: DiaryEntryId,
         entry: DiaryEntry,
     ) -> Result<Item<DiaryEntryId, DiaryEntry>> {
-        let entry = self.clean_diary(entry)?;
-        self.write(|tx| {
-            let (me, previous) = self.owned::<DiaryEntry>(tx, actor, id, Action::Change)?;
-            self.revise_typed(tx, &me, previous, entry)
-        })
+        self.replace_own(actor, id, self.clean_diary(entry)?)
     }
 
     /// The actor's diary, newest entry first.
@@ -885,10 +885,7 @@ impl Portal {
             name: self.title("measure.name", &measure.name)?,
             kind,
         };
-        self.write(|tx| {
-            let me = self.toolbox_owner(tx, actor, Action::Change)?;
-            self.insert(tx, &me, measure)
-        })
+        self.add_own(actor, measure)
     }
 
     /// The actor's measures, oldest first.

@@ -69,6 +69,21 @@ pub(super) fn about(error: StoreError, subject: impl std::fmt::Display) -> Store
     }
 }
 
+/// An update's outcome: exactly one row changed, or a conflict naming what could not be updated
+/// (its WHERE clause carries the rules, so zero rows means a rule said no).
+pub(super) fn updated_one(
+    changed: usize,
+    subject: impl std::fmt::Display,
+) -> Result<(), StoreError> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict {
+            detail: format!("{subject} cannot be updated"),
+        })
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -8,7 +8,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::encoding::{optional_uuid_at, time_bound, time_from_sql, time_to_sql, uuid_at};
-use super::error::{about, store_error};
+use super::error::{about, store_error, updated_one};
 use super::transaction::SqliteTx;
 use crate::model::forum::{
     Editor, Flag, ForumReason, Lock, Member, ModerationAction, ModerationRecord, ModeratorEditNote,
@@ -227,13 +227,7 @@ impl ForumTx for SqliteTx<'_> {
             .prepare_cached(UPDATE_MEMBER)
             .and_then(|mut s| s.execute(params_from_iter(values)))
             .map_err(store_error)?;
-        if changed == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict {
-                detail: format!("member {} cannot be updated", member.id),
-            })
-        }
+        updated_one(changed, format_args!("member {}", member.id))
     }
 
     fn member(&mut self, id: MemberId) -> Result<Option<Member>, StoreError> {
@@ -267,13 +261,7 @@ impl ForumTx for SqliteTx<'_> {
             .prepare_cached(UPDATE_THREAD)
             .and_then(|mut s| s.execute(params_from_iter(values)))
             .map_err(store_error)?;
-        if changed == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict {
-                detail: format!("thread {} cannot be updated", thread.id),
-            })
-        }
+        updated_one(changed, format_args!("thread {}", thread.id))
     }
 
     fn thread(&mut self, id: ThreadId) -> Result<Option<Thread>, StoreError> {
@@ -318,13 +306,7 @@ impl ForumTx for SqliteTx<'_> {
             .prepare_cached(UPDATE_POST)
             .and_then(|mut s| s.execute(params_from_iter(values)))
             .map_err(store_error)?;
-        if changed == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict {
-                detail: format!("post {} cannot be updated", post.id),
-            })
-        }
+        updated_one(changed, format_args!("post {}", post.id))
     }
 
     fn post(&mut self, id: PostId) -> Result<Option<Post>, StoreError> {

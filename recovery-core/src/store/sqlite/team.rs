@@ -8,7 +8,7 @@ use super::encoding::{
     json_from_sql, json_to_sql, name_from_sql, name_to_sql, optional_uuid_at, time_from_sql,
     time_to_sql, uuid_at,
 };
-use super::error::{about, store_error};
+use super::error::{about, store_error, updated_one};
 use super::transaction::SqliteTx;
 use crate::model::ids::{CommentId, ItemId, MembershipId, ProposalId, UserId};
 use crate::model::team::{Comment, Grant, Membership, Proposal, Scope};
@@ -94,13 +94,7 @@ impl TeamTx for SqliteTx<'_> {
             .prepare_cached(UPDATE_MEMBERSHIP)
             .and_then(|mut s| s.execute(row.params()))
             .map_err(|e| about(store_error(e), format_args!("membership {}", membership.id)))?;
-        if changed == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict {
-                detail: format!("membership {} cannot be updated", membership.id),
-            })
-        }
+        updated_one(changed, format_args!("membership {}", membership.id))
     }
 
     fn membership(&mut self, id: MembershipId) -> Result<Option<Membership>, StoreError> {
@@ -206,13 +200,7 @@ impl TeamTx for SqliteTx<'_> {
             .prepare_cached(UPDATE_PROPOSAL)
             .and_then(|mut s| s.execute(row.params()))
             .map_err(|e| about(store_error(e), format_args!("proposal {}", proposal.id)))?;
-        if changed == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict {
-                detail: format!("proposal {} cannot be updated", proposal.id),
-            })
-        }
+        updated_one(changed, format_args!("proposal {}", proposal.id))
     }
 
     fn proposal(&mut self, id: ProposalId) -> Result<Option<Proposal>, StoreError> {
