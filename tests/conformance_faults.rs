@@ -8,17 +8,20 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use recovery_core::model::audit::AccessEntry;
+use recovery_core::model::feed::{ChangeRecord, NewChange};
 use recovery_core::model::forum::{Flag, Member, ModerationRecord, Post, PostVersion, Thread};
 use recovery_core::model::team::{Comment, Grant, Membership, Proposal, Scope};
 use recovery_core::store::conformance::{self, CASES, Case};
 use recovery_core::store::forum::{PostQuery, QueuedPost, ThreadQuery};
 use recovery_core::store::{
-    AccessQuery, AuditTx, ForumTx, ItemQuery, MembershipQuery, MemoryStore, PeopleTx,
-    ProposalQuery, Store, StoreError, TeamTx, ToolboxTx, Transaction, TxMode,
+    AccessQuery, AuditTx, FeedTx, ForumTx, ItemQuery, MembershipQuery, MemoryStore, MessageQuery,
+    MessagingTx, PeopleTx, ProposalQuery, Store, StoreError, TeamTx, ToolboxTx, Transaction,
+    TxMode,
 };
 use recovery_core::{
-    ItemBody, ItemId, ItemRecord, MeasureValue, MemberId, MembershipId, Person, PostId, ProposalId,
-    ThreadId, UserId,
+    Attachment, AttachmentId, Conversation, ConversationId, ItemBody, ItemId, ItemRecord,
+    MeasureValue, MemberId, MembershipId, Message, MessageId, Participation, Person, PostId,
+    ProposalId, ThreadId, UserId,
 };
 
 /// What is wrong with a [`Faulty`] store.
@@ -472,6 +475,76 @@ impl AuditTx for FaultyTx<'_> {
         limit: usize,
     ) -> Result<Vec<AccessEntry>, StoreError> {
         self.inner().access_range(after_seq, limit)
+    }
+}
+
+impl MessagingTx for FaultyTx<'_> {
+    fn insert_conversation(&mut self, conversation: &Conversation) -> Result<(), StoreError> {
+        self.inner().insert_conversation(conversation)
+    }
+
+    fn conversation(&mut self, id: ConversationId) -> Result<Option<Conversation>, StoreError> {
+        self.inner().conversation(id)
+    }
+
+    fn insert_message(
+        &mut self,
+        message: &Message,
+        attachments: &[Attachment],
+    ) -> Result<(), StoreError> {
+        self.inner().insert_message(message, attachments)
+    }
+
+    fn message(&mut self, id: MessageId) -> Result<Option<Message>, StoreError> {
+        self.inner().message(id)
+    }
+
+    fn messages(&mut self, query: &MessageQuery) -> Result<Vec<Message>, StoreError> {
+        self.inner().messages(query)
+    }
+
+    fn attachment(&mut self, id: AttachmentId) -> Result<Option<Attachment>, StoreError> {
+        self.inner().attachment(id)
+    }
+
+    fn read_seq(
+        &mut self,
+        conversation: ConversationId,
+        person: UserId,
+    ) -> Result<Option<u64>, StoreError> {
+        self.inner().read_seq(conversation, person)
+    }
+
+    fn set_read_seq(
+        &mut self,
+        conversation: ConversationId,
+        person: UserId,
+        read_seq: u64,
+    ) -> Result<(), StoreError> {
+        self.inner().set_read_seq(conversation, person, read_seq)
+    }
+
+    fn participations(&mut self, person: UserId) -> Result<Vec<Participation>, StoreError> {
+        self.inner().participations(person)
+    }
+}
+
+impl FeedTx for FaultyTx<'_> {
+    fn append_change(&mut self, change: &NewChange) -> Result<u64, StoreError> {
+        self.inner().append_change(change)
+    }
+
+    fn last_change(&mut self) -> Result<u64, StoreError> {
+        self.inner().last_change()
+    }
+
+    fn changes_for(
+        &mut self,
+        recipient: UserId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<ChangeRecord>, StoreError> {
+        self.inner().changes_for(recipient, after, limit)
     }
 }
 

@@ -78,6 +78,16 @@ pub enum Error {
         /// The configured window.
         minutes: u32,
     },
+    /// Nobody in the conversation but the service user is still in their care team: the
+    /// conversation can be read, but not written to.
+    #[error("conversation {conversation} is closed: none of its providers is in the care team")]
+    ConversationClosed {
+        /// The conversation.
+        conversation: String,
+    },
+    /// A cursor this portal did not hand to the acting person, or can no longer use.
+    #[error("invalid cursor: {0}")]
+    InvalidCursor(CursorProblem),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -183,6 +193,30 @@ pub enum Problem {
     /// Contains the person's registered name.
     #[error("contains the person's name")]
     RevealsName,
+    /// Names something of someone else's where only the person's own will do (e.g. attaching
+    /// another person's toolbox item to a message).
+    #[error("names something the person does not own")]
+    NotOwned,
+}
+
+/// Why a cursor was refused. Whatever the reason, nothing was read or changed; an app that
+/// gets one starts again without a cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum CursorProblem {
+    /// Not a cursor at all: the wrong length or characters.
+    #[error("not a cursor")]
+    Malformed,
+    /// A cursor format this version of the library does not read.
+    #[error("a cursor format this library does not know")]
+    UnknownVersion,
+    /// Issued to someone else, for something else, or damaged: its checksum does not match.
+    #[error("not a cursor issued to this person")]
+    NotOurs,
+    /// Points past the newest change: it comes from another database, or from before this one
+    /// was restored from an older backup.
+    #[error("points past the newest change")]
+    Ahead,
 }
 
 /// Why an action was denied. Part of the answer, and of the access log.

@@ -5,6 +5,10 @@
 //! network map; crisis plan; exercises; diary; daily registrations), kept with its full history
 //! in an embedded SQLite file or any store a host provides.
 //!
+//! Service users and the providers they invite into their care team share parts of the
+//! toolbox, exchange secure messages with frozen snapshots of toolbox items attached, and follow
+//! what is new through one change feed per person ([`Portal::changes_since`]).
+//!
 //! Everything goes through one facade, [`Portal`]. Every call names the acting person first;
 //! the portal checks what they may do inside the library, and runs the call as one transaction.
 //!
@@ -63,13 +67,14 @@ pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ForumConfig, PortalConfig, RateLimit, SqliteOptions, TextLimits};
-pub use error::{DenyReason, Error, Problem, Result};
+pub use error::{CursorProblem, DenyReason, Error, Problem, Result};
 pub use model::catalogue::{CatalogueDomain, DomainCatalogue};
 pub use model::forum::{
     Editor, ForumCategory, ForumReason, ModerationAction, ModerationRecord, ModeratorEditNote,
     PostVersion, Suspension,
 };
 pub use model::ids::*;
+pub use model::messaging::*;
 pub use model::people::{Actor, NewPerson, Person, Profession, ProviderDetails, Role};
 pub use model::toolbox::*;
 pub use portal::*;

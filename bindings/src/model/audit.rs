@@ -51,6 +51,16 @@ pub enum AccessAction {
     ForumSuspend,
     /// A moderator lifted a forum member's suspension.
     ForumLift,
+    /// Started a conversation (the target is the conversation).
+    StartConversation,
+    /// Sent a message (the target is the message).
+    SendMessage,
+    /// Attached a snapshot of toolbox items to a message (the target is the attachment).
+    Attach,
+    /// Read a conversation's messages (the target is the conversation).
+    ReadMessages,
+    /// Read an attachment (the target is the attachment).
+    ReadAttachment,
 }
 
 /// Whether the action was allowed.
@@ -195,6 +205,11 @@ impl From<core::AccessAction> for AccessAction {
             A::ForumWarn => AccessAction::ForumWarn,
             A::ForumSuspend => AccessAction::ForumSuspend,
             A::ForumLift => AccessAction::ForumLift,
+            A::StartConversation => AccessAction::StartConversation,
+            A::SendMessage => AccessAction::SendMessage,
+            A::Attach => AccessAction::Attach,
+            A::ReadMessages => AccessAction::ReadMessages,
+            A::ReadAttachment => AccessAction::ReadAttachment,
         }
     }
 }

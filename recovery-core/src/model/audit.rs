@@ -56,11 +56,23 @@ pub enum AccessAction {
     ForumSuspend,
     /// A moderator lifted a forum member's suspension.
     ForumLift,
+    /// Started a conversation (the target is the conversation).
+    StartConversation,
+    /// Sent a message (the target is the message).
+    SendMessage,
+    /// Attached a snapshot of toolbox items to a message (the target is the attachment, the
+    /// scope where its content comes from).
+    Attach,
+    /// Read a conversation's messages (the target is the conversation).
+    ReadMessages,
+    /// Read an attachment (the target is the attachment, the scope where its content comes
+    /// from).
+    ReadAttachment,
 }
 
 impl AccessAction {
     /// Every action.
-    pub const ALL: [AccessAction; 20] = [
+    pub const ALL: [AccessAction; 25] = [
         AccessAction::View,
         AccessAction::Change,
         AccessAction::Invite,
@@ -81,6 +93,11 @@ impl AccessAction {
         AccessAction::ForumWarn,
         AccessAction::ForumSuspend,
         AccessAction::ForumLift,
+        AccessAction::StartConversation,
+        AccessAction::SendMessage,
+        AccessAction::Attach,
+        AccessAction::ReadMessages,
+        AccessAction::ReadAttachment,
     ];
 
     /// A stable machine name, used in storage and in the hash.
@@ -106,6 +123,11 @@ impl AccessAction {
             AccessAction::ForumWarn => "forum-warn",
             AccessAction::ForumSuspend => "forum-suspend",
             AccessAction::ForumLift => "forum-lift",
+            AccessAction::StartConversation => "start-conversation",
+            AccessAction::SendMessage => "send-message",
+            AccessAction::Attach => "attach",
+            AccessAction::ReadMessages => "read-messages",
+            AccessAction::ReadAttachment => "read-attachment",
         }
     }
 

@@ -207,3 +207,19 @@ id_type!(
     ModerationId,
     "moderation action"
 );
+
+id_type!(
+    /// A conversation between a service user and providers in their care team.
+    ConversationId,
+    "conversation"
+);
+id_type!(
+    /// A message in a conversation.
+    MessageId,
+    "message"
+);
+id_type!(
+    /// A snapshot of toolbox items attached to a message.
+    AttachmentId,
+    "attachment"
+);

@@ -1,11 +1,12 @@
-//! Plain data: ids, people, the toolbox, care teams, the forum, the access log and the
-//! catalogues. Nothing
-//! here knows about storage or rules.
+//! Plain data: ids, people, the toolbox, care teams, messaging, the change feed, the forum, the
+//! access log and the catalogues. Nothing here knows about storage or rules.
 
 pub mod audit;
 pub mod catalogue;
+pub mod feed;
 pub mod forum;
 pub mod ids;
+pub mod messaging;
 pub mod people;
 pub mod team;
 pub mod toolbox;

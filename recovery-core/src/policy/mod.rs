@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod audit;
+pub mod feed;
 pub mod forum;
 pub mod goals;
+pub mod messaging;
 pub mod text;

@@ -13,13 +13,16 @@ use crate::policy::forum::crisis::CrisisMatcher;
 use crate::store::{MemoryStore, Store, StoreError, Transaction, TxMode};
 
 mod audit;
+mod feed;
 mod forum;
 mod home;
+mod messaging;
 mod people;
 mod team;
 mod toolbox;
 
 pub use audit::{ACCESS_PAGE_MAX, AccessLogFilter, AccessLogPage};
+pub use feed::{CHANGES_PAGE_MAX, Change, Changes};
 pub use forum::{
     FORUM_PAGE_DEFAULT, FORUM_PAGE_MAX, FlagView, ForumStanding, HiddenNotice, MemberRecord,
     ModerationNotice, ModeratorEdit, ModeratorNote, NewFlag, NewThread, PostCursor, PostStatus,
@@ -28,6 +31,11 @@ pub use forum::{
 };
 pub use home::{
     DomainOverview, GoalOverview, HOME_RECENT, HOME_REGISTRATIONS, Home, MeasureOverview,
+};
+pub use messaging::{
+    Attach, ConversationOverview, Inbox, MESSAGE_ATTACHMENTS_MAX, MESSAGE_PAGE_DEFAULT,
+    MESSAGE_PAGE_MAX, MessagePage, NewConversation, NewMessage, Participant, Started, UnreadCount,
+    UnreadCounts,
 };
 pub use team::{CaseloadEntry, ScopeView, Sharing, TeamMember};
 pub use toolbox::{ActivityEdit, GoalEdit, NewActivity, NewGoal, NewStatus};

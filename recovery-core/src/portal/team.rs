@@ -9,6 +9,7 @@ use super::toolbox::{NewActivity, NewGoal, sort_newest_day_first, typed, typed_a
 use super::{Portal, acting};
 use crate::error::{DenyReason, Error, Problem, Result};
 use crate::model::audit::{AccessAction, AccessEvent, Outcome};
+use crate::model::feed::{ChangeSubject, NewChange};
 use crate::model::ids::*;
 use crate::model::people::{Actor, Person, Role};
 use crate::model::team::*;
@@ -172,7 +173,7 @@ impl Portal {
     }
 
     /// The newest membership between a service user and a provider that is not inactive.
-    fn current_membership(
+    pub(super) fn current_membership(
         &self,
         tx: &mut dyn Transaction,
         service_user: UserId,
@@ -633,6 +634,13 @@ impl Portal {
                 accepted_as: None,
             };
             tx.insert_proposal(&proposal)?;
+            tx.append_change(&NewChange {
+                at: proposal.proposed_at,
+                subject: ChangeSubject::Proposal {
+                    proposal: proposal.id,
+                },
+                recipients: vec![proposal.owner, proposal.provider],
+            })?;
             self.log(
                 tx,
                 AccessEvent {
@@ -783,6 +791,13 @@ impl Portal {
             proposal.status = to;
             proposal.decided_at = Some(now);
             tx.update_proposal(&proposal)?;
+            tx.append_change(&NewChange {
+                at: now,
+                subject: ChangeSubject::Decision {
+                    proposal: proposal.id,
+                },
+                recipients: vec![proposal.owner, proposal.provider],
+            })?;
             self.log(
                 tx,
                 AccessEvent {

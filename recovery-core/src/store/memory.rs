@@ -2,18 +2,24 @@
 //! that persist elsewhere. Transactions are serialised by one lock and undone from an undo log
 //! when dropped uncommitted.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
 use super::{
-    AccessQuery, AuditTx, ForumTx, ItemQuery, MembershipQuery, PeopleTx, PostQuery, ProposalQuery,
-    QueuedPost, Store, StoreError, TeamTx, ThreadQuery, ToolboxTx, Transaction, TxMode,
+    AccessQuery, AuditTx, FeedTx, ForumTx, ItemQuery, MembershipQuery, MessageQuery, MessagingTx,
+    PeopleTx, PostQuery, ProposalQuery, QueuedPost, Store, StoreError, TeamTx, ThreadQuery,
+    ToolboxTx, Transaction, TxMode,
 };
 use crate::model::audit::AccessEntry;
+use crate::model::feed::{ChangeRecord, NewChange};
 use crate::model::forum::{Flag, Member, ModerationRecord, Post, PostVersion, Thread};
-use crate::model::ids::{ItemId, MemberId, MembershipId, PostId, ProposalId, ThreadId, UserId};
+use crate::model::ids::{
+    AttachmentId, ConversationId, ItemId, MemberId, MembershipId, MessageId, PostId, ProposalId,
+    ThreadId, UserId,
+};
+use crate::model::messaging::{Attachment, Conversation, Message, Participation};
 use crate::model::people::Person;
 use crate::model::team::{Comment, Grant, Membership, Proposal, Scope};
 use crate::model::toolbox::ItemRecord;
@@ -45,6 +51,25 @@ struct State {
     comments: Vec<Comment>,
     access_log: Vec<AccessEntry>,
     forum: Forum,
+    conversations: HashMap<ConversationId, ConversationState>,
+    /// Each person's conversations, in id order.
+    participations: HashMap<UserId, BTreeSet<ConversationId>>,
+    /// Where each message is: its conversation and `seq`.
+    message_index: HashMap<MessageId, (ConversationId, u64)>,
+    attachments: HashMap<AttachmentId, Attachment>,
+    /// Every change, in sequence order (change `n` at index `n - 1`).
+    changes: Vec<ChangeRecord>,
+    /// Each person's feed: the sequence numbers of the changes addressed to them, in order.
+    feeds: HashMap<UserId, Vec<u64>>,
+}
+
+/// A conversation with its messages and each participant's read mark.
+#[derive(Debug)]
+struct ConversationState {
+    conversation: Conversation,
+    /// Message `seq` sits at index `seq - 1`.
+    messages: Vec<Message>,
+    read: HashMap<UserId, u64>,
 }
 
 #[derive(Debug, Default)]
@@ -82,6 +107,12 @@ enum Undo {
     Versions(PostId, Option<Vec<PostVersion>>),
     Flags(PostId, Option<Vec<Flag>>),
     Moderation,
+    Conversation(ConversationId),
+    /// A message, and the conversation's `last_message_at` before it.
+    Message(ConversationId, DateTime<Utc>),
+    Read(ConversationId, UserId, u64),
+    /// A change, and its recipients.
+    Change(Vec<UserId>),
 }
 
 impl Store for MemoryStore {
@@ -163,7 +194,50 @@ impl Drop for MemoryTx<'_> {
                 Undo::Moderation => {
                     self.state.forum.moderation.pop();
                 }
+                Undo::Conversation(id) => {
+                    if let Some(c) = self.state.conversations.remove(&id) {
+                        for person in c.conversation.participants() {
+                            if let Some(set) = self.state.participations.get_mut(&person) {
+                                set.remove(&id);
+                            }
+                        }
+                    }
+                }
+                Undo::Message(id, previous_at) => self.undo_message(id, previous_at),
+                Undo::Read(id, person, before) => {
+                    if let Some(c) = self.state.conversations.get_mut(&id) {
+                        c.read.insert(person, before);
+                    }
+                }
+                Undo::Change(recipients) => {
+                    if let Some(change) = self.state.changes.pop() {
+                        for person in recipients {
+                            let feed = self.state.feeds.get_mut(&person);
+                            if let Some(feed) = feed.filter(|f| f.last() == Some(&change.seq)) {
+                                feed.pop();
+                            }
+                        }
+                    }
+                }
             }
+        }
+    }
+}
+
+impl MemoryTx<'_> {
+    /// Takes back a conversation's last message and its attachments.
+    fn undo_message(&mut self, id: ConversationId, previous_at: DateTime<Utc>) {
+        let state = &mut *self.state;
+        let Some(c) = state.conversations.get_mut(&id) else {
+            return;
+        };
+        if let Some(message) = c.messages.pop() {
+            state.message_index.remove(&message.id);
+            for info in &message.attachments {
+                state.attachments.remove(&info.id);
+            }
+            c.conversation.last_seq = message.seq.saturating_sub(1);
+            c.conversation.last_message_at = previous_at;
         }
     }
 }
@@ -860,5 +934,221 @@ impl ForumTx for MemoryTx<'_> {
             .collect();
         found.sort_by_key(|r| (r.at, r.id));
         Ok(found)
+    }
+}
+
+impl MessagingTx for MemoryTx<'_> {
+    fn insert_conversation(&mut self, conversation: &Conversation) -> Result<(), StoreError> {
+        let mut people: Vec<UserId> = conversation.participants().collect();
+        people.sort();
+        people.dedup();
+        if self.state.conversations.contains_key(&conversation.id)
+            || conversation.last_seq != 0
+            || people.len() != 1 + conversation.providers.len()
+        {
+            return Err(conflict(format!(
+                "conversation {} exists or is not new",
+                conversation.id
+            )));
+        }
+        let read = conversation.participants().map(|p| (p, 0)).collect();
+        for person in conversation.participants() {
+            self.state
+                .participations
+                .entry(person)
+                .or_default()
+                .insert(conversation.id);
+        }
+        self.state.conversations.insert(
+            conversation.id,
+            ConversationState {
+                conversation: conversation.clone(),
+                messages: Vec::new(),
+                read,
+            },
+        );
+        self.undo.push(Undo::Conversation(conversation.id));
+        Ok(())
+    }
+
+    fn conversation(&mut self, id: ConversationId) -> Result<Option<Conversation>, StoreError> {
+        Ok(self
+            .state
+            .conversations
+            .get(&id)
+            .map(|c| c.conversation.clone()))
+    }
+
+    fn insert_message(
+        &mut self,
+        message: &Message,
+        attachments: &[Attachment],
+    ) -> Result<(), StoreError> {
+        let refused = || conflict(format!("message {} cannot be added", message.id));
+        let state = &mut *self.state;
+        let c = state
+            .conversations
+            .get_mut(&message.conversation)
+            .ok_or_else(refused)?;
+        let mut ids: Vec<AttachmentId> = attachments.iter().map(|a| a.id).collect();
+        ids.sort();
+        ids.dedup();
+        let attachments_match = attachments.len() == message.attachments.len()
+            && ids.len() == attachments.len()
+            && attachments
+                .iter()
+                .zip(&message.attachments)
+                .all(|(a, info)| {
+                    a.info() == *info
+                        && a.message == message.id
+                        && a.conversation == message.conversation
+                });
+        if c.conversation.last_seq.checked_add(1) != Some(message.seq)
+            || !c.conversation.has_participant(message.author)
+            || state.message_index.contains_key(&message.id)
+            || ids.iter().any(|id| state.attachments.contains_key(id))
+            || !attachments_match
+        {
+            return Err(refused());
+        }
+        let previous_at = c.conversation.last_message_at;
+        c.conversation.last_seq = message.seq;
+        c.conversation.last_message_at = message.sent_at;
+        c.messages.push(message.clone());
+        state
+            .message_index
+            .insert(message.id, (message.conversation, message.seq));
+        for a in attachments {
+            state.attachments.insert(a.id, a.clone());
+        }
+        self.undo
+            .push(Undo::Message(message.conversation, previous_at));
+        Ok(())
+    }
+
+    fn message(&mut self, id: MessageId) -> Result<Option<Message>, StoreError> {
+        let Some(&(conversation, seq)) = self.state.message_index.get(&id) else {
+            return Ok(None);
+        };
+        Ok(self
+            .state
+            .conversations
+            .get(&conversation)
+            .and_then(|c| c.messages.get(usize::try_from(seq).ok()?.checked_sub(1)?))
+            .cloned())
+    }
+
+    fn messages(&mut self, query: &MessageQuery) -> Result<Vec<Message>, StoreError> {
+        let Some(c) = self.state.conversations.get(&query.conversation) else {
+            return Ok(Vec::new());
+        };
+        Ok(c.messages
+            .iter()
+            .rev()
+            .filter(|m| query.matches(m))
+            .take(query.limit)
+            .cloned()
+            .collect())
+    }
+
+    fn attachment(&mut self, id: AttachmentId) -> Result<Option<Attachment>, StoreError> {
+        Ok(self.state.attachments.get(&id).cloned())
+    }
+
+    fn read_seq(
+        &mut self,
+        conversation: ConversationId,
+        person: UserId,
+    ) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .state
+            .conversations
+            .get(&conversation)
+            .and_then(|c| c.read.get(&person).copied()))
+    }
+
+    fn set_read_seq(
+        &mut self,
+        conversation: ConversationId,
+        person: UserId,
+        read_seq: u64,
+    ) -> Result<(), StoreError> {
+        let c = self
+            .state
+            .conversations
+            .get_mut(&conversation)
+            .filter(|c| read_seq <= c.conversation.last_seq)
+            .ok_or_else(|| conflict(format!("conversation {conversation}: read mark refused")))?;
+        let before = c
+            .read
+            .get_mut(&person)
+            .ok_or_else(|| conflict(format!("conversation {conversation}: not a participant")))?;
+        let previous = std::mem::replace(before, read_seq);
+        self.undo.push(Undo::Read(conversation, person, previous));
+        Ok(())
+    }
+
+    fn participations(&mut self, person: UserId) -> Result<Vec<Participation>, StoreError> {
+        let Some(ids) = self.state.participations.get(&person) else {
+            return Ok(Vec::new());
+        };
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.state.conversations.get(id))
+            .map(|c| Participation {
+                conversation: c.conversation.id,
+                service_user: c.conversation.service_user,
+                membership: c.conversation.provider(person).map(|p| p.membership),
+                read_seq: c.read.get(&person).copied().unwrap_or(0),
+                last_seq: c.conversation.last_seq,
+                last_message_at: c.conversation.last_message_at,
+            })
+            .collect())
+    }
+}
+
+impl FeedTx for MemoryTx<'_> {
+    fn append_change(&mut self, change: &NewChange) -> Result<u64, StoreError> {
+        let mut recipients = change.recipients.clone();
+        recipients.sort();
+        recipients.dedup();
+        if recipients.len() != change.recipients.len() {
+            return Err(conflict("a change names a recipient twice".to_owned()));
+        }
+        let seq = self.state.changes.len() as u64 + 1;
+        self.state.changes.push(ChangeRecord {
+            seq,
+            at: change.at,
+            subject: change.subject,
+        });
+        for person in &change.recipients {
+            self.state.feeds.entry(*person).or_default().push(seq);
+        }
+        self.undo.push(Undo::Change(change.recipients.clone()));
+        Ok(seq)
+    }
+
+    fn last_change(&mut self) -> Result<u64, StoreError> {
+        Ok(self.state.changes.len() as u64)
+    }
+
+    fn changes_for(
+        &mut self,
+        recipient: UserId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<ChangeRecord>, StoreError> {
+        let Some(feed) = self.state.feeds.get(&recipient) else {
+            return Ok(Vec::new());
+        };
+        let start = feed.partition_point(|&seq| seq <= after);
+        Ok(feed[start..]
+            .iter()
+            .take(limit)
+            .filter_map(|&seq| {
+                let index = usize::try_from(seq).ok()?.checked_sub(1)?;
+                self.state.changes.get(index).copied()
+            })
+            .collect())
     }
 }

@@ -15,8 +15,10 @@ use crate::model::people::Person;
 use crate::model::toolbox::{DomainRef, ItemKind, ItemRecord};
 
 pub mod audit;
+pub mod feed;
 pub mod forum;
 pub mod memory;
+pub mod messaging;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod team;
@@ -25,8 +27,10 @@ pub mod team;
 pub mod conformance;
 
 pub use audit::{AccessQuery, AuditTx};
+pub use feed::FeedTx;
 pub use forum::{Audience, ForumTx, PostQuery, QueuedPost, ThreadQuery};
 pub use memory::MemoryStore;
+pub use messaging::{MessageQuery, MessagingTx};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use team::{MembershipQuery, ProposalQuery, TeamTx};
@@ -126,7 +130,9 @@ pub trait Store: Send + Sync {
 }
 
 /// One unit of work against a [`Store`]: one sub-trait per capability, plus commit.
-pub trait Transaction: PeopleTx + ToolboxTx + TeamTx + AuditTx + ForumTx {
+pub trait Transaction:
+    PeopleTx + ToolboxTx + TeamTx + AuditTx + ForumTx + MessagingTx + FeedTx
+{
     /// Makes every write of this transaction durable and visible, all at once.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

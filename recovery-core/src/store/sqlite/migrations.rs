@@ -17,6 +17,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::new(2, include_str!("migrations/002_care_teams.sql")),
     Migration::new(3, include_str!("migrations/003_access_log.sql")),
     Migration::new(4, include_str!("migrations/004_forum.sql")),
+    Migration::new(5, include_str!("migrations/005_messaging.sql")),
 ];
 
 /// The newest schema version this code knows.

@@ -10,8 +10,8 @@
 //! - **History kept.** Every version of every toolbox item stays in `item_versions`; the
 //!   access log is append-only.
 //!
-//! One file per capability: `people.rs`, `toolbox.rs`, `team.rs`, `audit.rs` and `forum.rs` hold each
-//! capability's SQL; `migrations/` its tables.
+//! One file per capability: `people.rs`, `toolbox.rs`, `team.rs`, `audit.rs`, `forum.rs`,
+//! `messaging.rs` and `feed.rs` hold each capability's SQL; `migrations/` its tables.
 //!
 //! The layout and encodings are recorded in `docs/adr/0002-sqlite-store.md`.
 
@@ -29,7 +29,9 @@ mod audit;
 mod cipher;
 mod encoding;
 mod error;
+mod feed;
 mod forum;
+mod messaging;
 mod migrations;
 mod people;
 mod team;

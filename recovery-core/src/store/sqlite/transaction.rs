@@ -62,6 +62,36 @@ impl<'a> SqliteTx<'a> {
         }
         Ok(&self.conn)
     }
+
+    /// Runs a write of several statements as one: if any fails, a savepoint takes back the
+    /// ones before it, so a refused write leaves no trace and the transaction stays usable.
+    pub(super) fn atomically<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = self.conn()?;
+        let run = |sql: &str| {
+            conn.prepare_cached(sql)
+                .and_then(|mut s| s.execute([]))
+                .map_err(store_error)
+        };
+        run("SAVEPOINT atomic_write")?;
+        match write(conn) {
+            Ok(out) => {
+                run("RELEASE atomic_write")?;
+                Ok(out)
+            }
+            Err(e) => {
+                // After some errors (a full disk) SQLite has already rolled the whole
+                // transaction back, savepoint and all; then there is nothing left to undo.
+                if !conn.is_autocommit() {
+                    let _ = run("ROLLBACK TO atomic_write");
+                    let _ = run("RELEASE atomic_write");
+                }
+                Err(e)
+            }
+        }
+    }
 }
 
 impl Transaction for SqliteTx<'_> {

@@ -176,6 +176,58 @@ fn a_v2_file_with_a_care_team_opens_with_it() {
 }
 
 #[test]
+fn a_v4_file_with_a_care_team_opens_and_takes_a_conversation() {
+    use crate::{Actor, NewConversation, NewMessage, Portal, PortalConfig};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.sqlite");
+    SqliteStore::create_at_version(&path, 4).unwrap();
+    // A service user and a provider in an active team, as version 4 of the library wrote them.
+    let (user, provider, membership) = ([6u8; 16], [7u8; 16], [8u8; 16]);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO people (id, role, display_name, registered_at)
+             VALUES (?1, 'service-user', 'Anna', 1700000000000000000)",
+            [&user],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO people (id, role, display_name, profession, organisation, registered_at)
+             VALUES (?1, 'provider', 'Nils', 'psychiatrist', 'DPS', 1700000000000000000)",
+            [&provider],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO memberships (id, service_user, provider, status, invited_at, accepted_at)
+             VALUES (?1, ?2, ?3, 'active', 1700000000000000000, 1700000000000000500)",
+            [&membership, &user, &provider],
+        )
+        .unwrap();
+    }
+    let portal = Portal::open(&path, PortalConfig::default()).unwrap();
+    let anna = Actor::new(UserId::from_uuid(uuid::Uuid::from_bytes(user)));
+    let nils = Actor::new(UserId::from_uuid(uuid::Uuid::from_bytes(provider)));
+    let started = portal
+        .start_conversation(
+            &anna,
+            NewConversation {
+                with: vec![nils.id],
+                subject: String::new(),
+                message: NewMessage::text("Hello"),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        started.conversation.providers[0].membership,
+        MembershipId::from_uuid(uuid::Uuid::from_bytes(membership))
+    );
+    assert_eq!(portal.unread_counts(&nils).unwrap().total, 1);
+    drop(portal);
+    assert_eq!(schema(&path).version, SqliteStore::SCHEMA_VERSION);
+}
+
+#[test]
 fn reopening_a_current_database_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("portal.sqlite");

@@ -13,6 +13,7 @@ use crate::store::{MemoryStore, Store, StoreError, Transaction, TxMode};
 
 mod audit;
 mod forum;
+mod messaging;
 mod migrations;
 mod opening;
 mod portal;

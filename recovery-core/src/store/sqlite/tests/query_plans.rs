@@ -377,3 +377,195 @@ fn every_team_and_access_log_query_the_portal_uses_searches_an_index() {
         "the last entry",
     );
 }
+
+#[test]
+fn every_messaging_and_feed_query_the_portal_uses_searches_an_index() {
+    use crate::store::sqlite::feed::{CHANGES_FOR, INSERT_CHANGE, INSERT_RECIPIENT, LAST_CHANGE};
+    use crate::store::sqlite::messaging::{
+        ADVANCE_CONVERSATION, INSERT_ATTACHMENT, INSERT_CONVERSATION, INSERT_MESSAGE,
+        INSERT_PARTICIPANT, SELECT_ATTACHMENT, SELECT_CONVERSATION, SELECT_MESSAGE,
+        SELECT_MESSAGES_BEFORE, SELECT_NEWEST_MESSAGES, SELECT_PARTICIPANTS, SELECT_PARTICIPATIONS,
+        SELECT_READ_SEQ, SET_READ_SEQ,
+    };
+    use rusqlite::types::Value;
+
+    let store = SqliteStore::open_in_memory().unwrap();
+    let id = || Value::Blob(vec![7; 16]);
+    let n = Value::Integer;
+
+    let point_reads = [
+        (
+            "a conversation",
+            SELECT_CONVERSATION,
+            "conversations",
+            "sqlite_autoindex_conversations_1",
+        ),
+        (
+            "a message",
+            SELECT_MESSAGE,
+            "messages",
+            "sqlite_autoindex_messages_1",
+        ),
+        (
+            "an attachment",
+            SELECT_ATTACHMENT,
+            "attachments",
+            "sqlite_autoindex_attachments_1",
+        ),
+    ];
+    for (what, sql, table, index) in point_reads {
+        assert_searches(&plan(&store, sql, vec![id()]), table, index, what);
+    }
+
+    // A conversation's participants come in position order straight from an index.
+    let lines = plan(&store, SELECT_PARTICIPANTS, vec![id()]);
+    assert_searches(
+        &lines,
+        "conversation_participants",
+        "sqlite_autoindex_conversation_participants_2",
+        "a conversation's participants",
+    );
+    let lines_read = plan(&store, SELECT_READ_SEQ, vec![id(), id()]);
+    assert_searches(
+        &lines_read,
+        "conversation_participants",
+        "PRIMARY KEY",
+        "a read mark",
+    );
+
+    // Pages of messages: newest first through messages_by_conversation, no sorting.
+    for (what, sql, values) in [
+        ("the newest page", SELECT_NEWEST_MESSAGES, vec![id(), n(50)]),
+        (
+            "an older page",
+            SELECT_MESSAGES_BEFORE,
+            vec![id(), n(50), n(1000)],
+        ),
+    ] {
+        let lines = plan(&store, sql, values);
+        assert_searches(&lines, "messages", "messages_by_conversation", what);
+        assert!(
+            !lines.iter().any(|l| l.contains("TEMP B-TREE")),
+            "{what}: {lines:?}"
+        );
+    }
+
+    // The inbox and the unread counts: the person's index covers the participants' columns,
+    // and each conversation is one primary-key step.
+    let lines = plan(&store, SELECT_PARTICIPATIONS, vec![id()]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("SEARCH p USING COVERING INDEX participants_by_person (person=?)")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("SEARCH c USING INDEX sqlite_autoindex_conversations_1 (id=?)")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("SCAN") || l.contains("TEMP B-TREE")),
+        "{lines:?}"
+    );
+
+    // Writes find their rows by key.
+    let lines = plan(&store, ADVANCE_CONVERSATION, vec![id(), n(2), n(0)]);
+    assert_searches(
+        &lines,
+        "conversations",
+        "sqlite_autoindex_conversations_1",
+        "advancing",
+    );
+    let lines = plan(&store, SET_READ_SEQ, vec![id(), id(), n(1)]);
+    assert!(
+        !lines.iter().any(|l| l.starts_with("SCAN")),
+        "setting a mark: {lines:?}"
+    );
+    // Inserts scan nothing, not even for foreign-key checks.
+    let text = || Value::Text("x".into());
+    let inserts = [
+        (
+            "a new conversation",
+            INSERT_CONVERSATION,
+            vec![id(), id(), text(), id(), n(0)],
+        ),
+        (
+            "a new participant",
+            INSERT_PARTICIPANT,
+            vec![id(), id(), id(), n(1)],
+        ),
+        (
+            "a new message",
+            INSERT_MESSAGE,
+            vec![id(), id(), n(1), id(), text(), n(0), text()],
+        ),
+        (
+            "a new attachment",
+            INSERT_ATTACHMENT,
+            vec![id(), id(), id(), id(), n(0), text(), id(), n(0), text()],
+        ),
+        (
+            "a new change",
+            INSERT_CHANGE,
+            vec![n(0), text(), id(), id()],
+        ),
+        ("a change's recipient", INSERT_RECIPIENT, vec![id(), n(1)]),
+        (
+            "a new membership (participants refer to memberships)",
+            crate::store::sqlite::team::INSERT_MEMBERSHIP,
+            vec![
+                id(),
+                id(),
+                id(),
+                text(),
+                n(0),
+                n(0),
+                Value::Null,
+                Value::Null,
+            ],
+        ),
+        (
+            "a new person (conversations refer to people)",
+            crate::store::sqlite::people::INSERT_PERSON,
+            vec![id(), text(), text(), Value::Null, Value::Null, n(0)],
+        ),
+    ];
+    for (what, sql, values) in inserts {
+        let lines = plan(&store, sql, values);
+        assert!(
+            !lines.iter().any(|l| l.starts_with("SCAN")),
+            "{what}: {lines:?}"
+        );
+    }
+
+    // A feed page: the recipient's primary key in seq order, each change by its rowid.
+    let lines = plan(&store, CHANGES_FOR, vec![id(), n(0), n(200)]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("SEARCH r USING PRIMARY KEY (recipient=? AND seq>?)")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("SCAN") || l.contains("TEMP B-TREE")),
+        "{lines:?}"
+    );
+    let lines = plan(&store, LAST_CHANGE, vec![]);
+    assert!(
+        !lines.iter().any(|l| l.starts_with("SCAN")),
+        "the last change: {lines:?}"
+    );
+}
