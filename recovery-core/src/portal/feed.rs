@@ -63,6 +63,47 @@ impl Portal {
     /// A cursor that was not given to this person, is damaged, or points past the newest change
     /// (another database, or one restored from an older backup) is refused with
     /// [`Error::InvalidCursor`]: start again without one.
+    ///
+    /// ```
+    /// use recovery_core::*;
+    ///
+    /// # let portal = Portal::open_in_memory();
+    /// # let anna = Actor::new(portal.register(NewPerson::service_user("Anna"))?.id);
+    /// # let nils = Actor::new(
+    /// #     portal.register(NewPerson::provider("Nils", Profession::Physician, "DPS"))?.id,
+    /// # );
+    /// # let invitation = portal.invite(&anna, nils.id)?;
+    /// # portal.accept_invitation(&nils, invitation.id)?;
+    /// // An app keeps the cursor between syncs (it is a plain string) and asks for what is new.
+    /// let mut cursor: Option<String> = None;
+    /// let mut sync = |cursor: &mut Option<String>| -> Result<Vec<Change>> {
+    ///     let mut new = Vec::new();
+    ///     loop {
+    ///         let batch = portal.changes_since(&nils, cursor.as_deref())?;
+    ///         new.extend(batch.changes);
+    ///         *cursor = Some(batch.cursor);
+    ///         if !batch.more {
+    ///             return Ok(new);
+    ///         }
+    ///     }
+    /// };
+    /// assert!(sync(&mut cursor)?.is_empty());
+    /// portal.start_conversation(&anna, NewConversation {
+    ///     with: vec![nils.id],
+    ///     subject: String::new(),
+    ///     message: NewMessage::text("Hello"),
+    /// })?;
+    /// let new = sync(&mut cursor)?;
+    /// assert!(matches!(&new[..], [Change::Message { message }] if message.body == "Hello"));
+    /// assert!(sync(&mut cursor)?.is_empty());
+    ///
+    /// // Another person's cursor is refused.
+    /// assert!(matches!(
+    ///     portal.changes_since(&anna, cursor.as_deref()),
+    ///     Err(Error::InvalidCursor(CursorProblem::NotOurs))
+    /// ));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn changes_since(&self, actor: &Actor, cursor: Option<&str>) -> Result<Changes> {
         self.write(|tx| {
             let me = acting(tx, actor)?;

@@ -512,6 +512,43 @@ impl Portal {
     /// providers of that team). Everyone named must be an active member now:
     /// [`Error::NotInCareTeam`] names the first who is not. A provider who is not in the
     /// service user's team is refused with [`Error::PermissionDenied`], and the attempt logged.
+    ///
+    /// ```
+    /// use recovery_core::*;
+    ///
+    /// let portal = Portal::open_in_memory();
+    /// let anna = Actor::new(portal.register(NewPerson::service_user("Anna"))?.id);
+    /// let nils = Actor::new(
+    ///     portal.register(NewPerson::provider("Nils", Profession::Physician, "DPS"))?.id,
+    /// );
+    /// let invitation = portal.invite(&anna, nils.id)?;
+    /// portal.accept_invitation(&nils, invitation.id)?;
+    /// portal.add_medication(&anna, Medication {
+    ///     name: "Melatonin".into(),
+    ///     dose: "3 mg".into(),
+    ///     purpose: String::new(),
+    ///     prescribed: true,
+    ///     status: MedicationStatus::Active,
+    ///     experiences: String::new(),
+    ///     questions: String::new(),
+    /// })?;
+    ///
+    /// // Anna sends her medication list to Nils; nothing is shared with him otherwise.
+    /// let started = portal.start_conversation(&anna, NewConversation {
+    ///     with: vec![nils.id],
+    ///     subject: "Before Thursday".into(),
+    ///     message: NewMessage::text("This is what I take now.").attach(Attach::Medications),
+    /// })?;
+    /// assert_eq!(portal.unread_counts(&nils)?.total, 1);
+    ///
+    /// let page = portal.messages(&nils, started.conversation.id, None, 0)?;
+    /// let list = portal.attachment(&nils, page.messages[0].attachments[0].id)?;
+    /// assert!(matches!(list.snapshot, Snapshot::Medications { ref medications } if medications.len() == 1));
+    /// portal.mark_read(&nils, started.conversation.id, page.messages[0].seq)?;
+    /// portal.send_message(&nils, started.conversation.id, NewMessage::text("Thanks, see you then."))?;
+    /// assert_eq!(portal.unread_counts(&anna)?.total, 1);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn start_conversation(&self, actor: &Actor, new: NewConversation) -> Result<Started> {
         let subject = clean(
             "conversation.subject",
