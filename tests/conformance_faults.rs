@@ -58,6 +58,8 @@ enum Fault {
     PartyIsActorOnly,
     /// Access entries are listed oldest first.
     AccessOldestFirst,
+    /// Pages of messages come oldest first.
+    MessagesOldestFirst,
 }
 
 struct Faulty {
@@ -500,7 +502,11 @@ impl MessagingTx for FaultyTx<'_> {
     }
 
     fn messages(&mut self, query: &MessageQuery) -> Result<Vec<Message>, StoreError> {
-        self.inner().messages(query)
+        let mut page = self.inner().messages(query)?;
+        if self.fault == Fault::MessagesOldestFirst {
+            page.reverse();
+        }
+        Ok(page)
     }
 
     fn attachment(&mut self, id: AttachmentId) -> Result<Option<Attachment>, StoreError> {
@@ -566,7 +572,7 @@ fn caught_by(fault: Fault, cases: &[(&str, Case)]) {
 
 #[test]
 fn a_faithful_wrapper_passes_every_case() {
-    assert_eq!(CASES.len(), 73);
+    assert_eq!(CASES.len(), 84);
     for &(name, case) in CASES {
         assert!(passes(case, Fault::None), "{name}");
     }
@@ -612,6 +618,14 @@ fn a_store_that_does_not_roll_back_is_caught() {
             (
                 "all",
                 conformance::dropped_transaction_rolls_back_every_write_together,
+            ),
+            (
+                "messaging",
+                conformance::dropped_transaction_rolls_back_conversations_messages_and_marks,
+            ),
+            (
+                "feed",
+                conformance::refused_or_dropped_changes_leave_no_trace,
             ),
         ],
     );
@@ -830,5 +844,16 @@ fn a_log_listed_oldest_first_is_caught() {
             ("paging", conformance::access_entries_page_by_before_seq),
             ("round trip", conformance::access_entries_round_trip_exactly),
         ],
+    );
+}
+
+#[test]
+fn a_store_that_pages_messages_oldest_first_is_caught() {
+    caught_by(
+        Fault::MessagesOldestFirst,
+        &[(
+            "pages",
+            conformance::messages_page_newest_first_below_a_number,
+        )],
     );
 }

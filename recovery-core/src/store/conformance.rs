@@ -50,12 +50,22 @@
 //!   anyone after a sequence number, in sequence order. Dropping a transaction takes back its
 //!   appended entries, and their numbers are free again.
 //!
+//! - **Messaging.** Messages are numbered 1, 2, 3... in their conversation; a message out of
+//!   turn, from someone outside the conversation, or with attachments other than the ones it
+//!   lists is a conflict, and so is a read mark past the last message or for a non-participant.
+//!   Pages list newest first. A dropped transaction takes back the conversation's last message
+//!   with the message.
+//! - **The change feed.** Changes are numbered 1, 2, 3... in the order they are appended (and,
+//!   with concurrent writers, committed); each reaches exactly its recipients.
+//!
 //! Stores may enforce references (an item's owner, a version's author, an activity's goal, a
 //! registration's measure): the suite always writes the people and parent items it refers to
 //! first.
 //! The same holds for care teams and the access log: a membership's people, a proposal's
 //! people, goal and accepted item, a comment's item and people, an own domain named in a scope,
 //! and the people an access entry names are written before what refers to them.
+//! Likewise for messaging: a conversation's people and its providers' memberships are written
+//! before the conversation.
 
 use std::thread;
 
@@ -75,6 +85,9 @@ use crate::model::team::{
 };
 use crate::model::toolbox::*;
 use crate::policy::audit::{GENESIS, chain_hash};
+
+mod messaging;
+pub use messaging::*;
 
 /// Generates one `#[test]` per case of the [store conformance suite](crate::store::conformance)
 /// for a store.
@@ -195,6 +208,18 @@ macro_rules! store_conformance_tests {
             access_entries_combine_every_filter,
             access_range_reads_in_sequence_after_a_seq,
             dropped_transaction_rolls_back_access_entries,
+            // ----- messaging and the change feed -----
+            conversation_round_trips_with_its_participants,
+            refused_conversations_are_conflicts_that_write_nothing,
+            messages_advance_the_conversation_and_read_back_exactly,
+            messages_out_of_turn_are_conflicts_that_write_nothing,
+            attachments_round_trip_exactly,
+            attachments_that_do_not_match_the_message_are_conflicts,
+            messages_page_newest_first_below_a_number,
+            read_marks_are_kept_per_participant,
+            dropped_transaction_rolls_back_conversations_messages_and_marks,
+            changes_are_numbered_in_order_and_reach_their_recipients,
+            refused_or_dropped_changes_leave_no_trace,
         }
     };
     (@tests ($make:expr); $($case:ident),* $(,)?) => {
