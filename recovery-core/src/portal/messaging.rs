@@ -34,14 +34,18 @@ pub const MESSAGE_ATTACHMENTS_MAX: usize = 10;
 
 /// A snapshot of the sender's own toolbox to attach to a message. It is taken when the message
 /// is sent; later changes to the items do not reach it.
+///
+/// An item that is not the sender's is [`Problem::NotOwned`] (a provider owns no toolbox, so
+/// anything a provider attaches is); a removed or unknown one is [`Error::NotFound`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
 pub enum Attach {
-    /// The whole medication list, as it is now.
+    /// The whole medication list, as it is now (an empty list is a list too).
     Medications,
-    /// One goal with its activities.
+    /// One goal with its current activities.
     Goal(GoalId),
-    /// The crisis plan.
+    /// The crisis plan: [`Error::NotFound`] (kind `crisis plan`, the sender's id) if there is
+    /// none yet.
     CrisisPlan,
     /// One status entry.
     Status(StatusId),
