@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::encoding::{
     json_from_sql, json_to_sql, optional_uuid_at, time_from_sql, time_to_sql, uuid_at,
 };
-use super::error::{about, store_error};
+use super::error::{about, store_error, updated_one};
 use super::transaction::SqliteTx;
 use crate::model::ids::{AttachmentId, ConversationId, MembershipId, MessageId, UserId};
 use crate::model::messaging::{
@@ -345,10 +345,10 @@ impl MessagingTx for SqliteTx<'_> {
         person: UserId,
         read_seq: u64,
     ) -> Result<(), StoreError> {
-        let refused = || StoreError::Conflict {
-            detail: format!("conversation {conversation}: read mark refused"),
+        let subject = format_args!("the read mark of conversation {conversation}");
+        let Ok(read_seq) = i64::try_from(read_seq) else {
+            return updated_one(0, subject);
         };
-        let read_seq = i64::try_from(read_seq).map_err(|_| refused())?;
         let changed = self
             .conn()?
             .prepare_cached(SET_READ_SEQ)
@@ -360,7 +360,7 @@ impl MessagingTx for SqliteTx<'_> {
                 ])
             })
             .map_err(store_error)?;
-        if changed == 1 { Ok(()) } else { Err(refused()) }
+        updated_one(changed, subject)
     }
 
     fn participations(&mut self, person: UserId) -> Result<Vec<Participation>, StoreError> {
