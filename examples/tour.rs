@@ -247,7 +247,9 @@ fn first_run(
     say!(out);
     show_rejected_rating(portal, &me, out)?;
     say!(out);
-    tour_team::care_team_scene(portal, &anna, out)?;
+    let nurse = tour_team::care_team_scene(portal, &anna, out)?;
+    say!(out);
+    tour_team::messaging_scene(portal, &anna, &nurse, out)?;
     say!(out);
     tour_team::forum_scene(portal, &anna, out)?;
     say!(out);

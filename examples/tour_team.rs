@@ -1,23 +1,25 @@
-//! The tour's care-team and forum scenes: sharing one domain with a provider, the denied read of
-//! another, a revocation and the access log as the service user reads it; and a forum post that
-//! three members flag, which is hidden until a moderator reviews it.
+//! The tour's care-team, messaging and forum scenes: sharing one domain with a provider, the
+//! denied read of another, a revocation and the access log as the service user reads it; the
+//! medication list sent to the nurse in a message; and a forum post that three members flag,
+//! which is hidden until a moderator reviews it.
 
 use recovery_core::model::audit::{AccessAction, AccessEntry, Outcome};
 use recovery_core::model::forum::ForumReason;
 use recovery_core::model::team::{Level, Scope};
 use recovery_core::{
-    AccessLogFilter, Actor, DomainRef, Error, NewFlag, NewPerson, NewThread, Person, Portal,
-    Profession, Role, ScopeView, Sharing,
+    AccessLogFilter, Actor, Attach, Change, DomainRef, Error, NewConversation, NewFlag, NewMessage,
+    NewPerson, NewThread, Person, Portal, Profession, Role, ScopeView, Sharing, Snapshot,
 };
 
 use super::{Context, Failure};
 
-/// Anna invites a nurse, shares her housing domain, and reads who looked at what.
+/// Anna invites a nurse, shares her housing domain, and reads who looked at what. Returns the
+/// nurse, who stays in her team.
 pub(super) fn care_team_scene(
     portal: &Portal,
     anna: &Person,
     out: &mut String,
-) -> Result<(), Failure> {
+) -> Result<Person, Failure> {
     let me = Actor::new(anna.id);
     say!(out, "Care team");
     let nurse = portal
@@ -122,6 +124,96 @@ pub(super) fn care_team_scene(
         } else {
             "BROKEN"
         }
+    );
+    Ok(nurse)
+}
+
+/// Anna sends her medication list to the nurse; the nurse reads it (nothing of the medication
+/// list is shared with him) and replies; both see their unread counts and the nurse's feed.
+pub(super) fn messaging_scene(
+    portal: &Portal,
+    anna: &Person,
+    nurse: &Person,
+    out: &mut String,
+) -> Result<(), Failure> {
+    say!(out, "Messages");
+    let me = Actor::new(anna.id);
+    let nils = Actor::new(nurse.id);
+    let started = portal
+        .start_conversation(
+            &me,
+            NewConversation {
+                with: vec![nurse.id],
+                subject: "Before Thursday".into(),
+                message: NewMessage::text("This is what I take now. Can we talk about the dose?")
+                    .attach(Attach::Medications),
+            },
+        )
+        .context("starting a conversation")?;
+    say!(
+        out,
+        "  Anna wrote to {} (\"{}\") and attached her medication list.",
+        nurse.display_name,
+        started.conversation.subject
+    );
+    let counts = portal
+        .unread_counts(&nils)
+        .context("the nurse's unread counts")?;
+    say!(
+        out,
+        "  {} has {} unread message(s).",
+        nurse.display_name,
+        counts.total
+    );
+    let page = portal
+        .messages(&nils, started.conversation.id, None, 50)
+        .context("the nurse reading the conversation")?;
+    for message in &page.messages {
+        for info in &message.attachments {
+            let attachment = portal
+                .attachment(&nils, info.id)
+                .context("the nurse reading the attachment")?;
+            if let Snapshot::Medications { medications } = &attachment.snapshot {
+                let names: Vec<&str> = medications
+                    .iter()
+                    .map(|m| m.content.name.as_str())
+                    .collect();
+                say!(
+                    out,
+                    "  {} opens the snapshot (frozen when sent, readable though nothing is shared): {}.",
+                    nurse.display_name,
+                    names.join(", ")
+                );
+            }
+        }
+    }
+    portal
+        .send_message(
+            &nils,
+            started.conversation.id,
+            NewMessage::text("Thank you. Let us go through it on Thursday."),
+        )
+        .context("the nurse replying")?;
+    let counts = portal.unread_counts(&me).context("Anna's unread counts")?;
+    say!(
+        out,
+        "  {} replied; Anna has {} unread message(s).",
+        nurse.display_name,
+        counts.total
+    );
+    let feed = portal
+        .changes_since(&nils, None)
+        .context("the nurse's change feed")?;
+    let messages = feed
+        .changes
+        .iter()
+        .filter(|c| matches!(c, Change::Message { .. }))
+        .count();
+    say!(
+        out,
+        "  The nurse's app syncs with changes_since: {} change(s), {} of them messages; it keeps the cursor for next time.",
+        feed.changes.len(),
+        messages
     );
     Ok(())
 }

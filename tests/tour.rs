@@ -188,7 +188,7 @@ fn later_runs_find_the_same_user_and_show_the_history_grown() {
 }
 
 #[test]
-fn first_run_shows_sharing_the_access_log_and_forum_moderation() {
+fn first_run_shows_sharing_the_access_log_messages_and_forum_moderation() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("tour.sqlite");
     let output = run_tour(&[&db]);
@@ -200,6 +200,9 @@ fn first_run_shows_sharing_the_access_log_and_forum_moderation() {
         "very next read is denied",
         "Anna revoked domain/catalogue:housing from Nils Berg",
         "The access log's hash chain holds 7 entries and is intact.",
+        "Nils Berg has 1 unread message(s).",
+        "readable though nothing is shared): Sertraline, Melatonin.",
+        "Anna has 1 unread message(s).",
         "held for review",
         "the post is now Hidden",
         "\"Mornings are the hardest\" by \"Lark\", 3 flagger(s)",
