@@ -82,6 +82,20 @@ pub enum RecoveryError {
         /// The configured window.
         minutes: u32,
     },
+    /// Nobody in the conversation but the service user is still in their care team: it can be
+    /// read, but not written to. Nothing was written.
+    #[error("conversation {conversation} is closed")]
+    ConversationClosed {
+        /// The conversation.
+        conversation: String,
+    },
+    /// A change-feed cursor this portal did not hand to the acting person, or can no longer
+    /// use. Nothing was read; start again without a cursor.
+    #[error("invalid cursor: {problem}")]
+    InvalidCursor {
+        /// Why it was refused.
+        problem: CursorProblem,
+    },
     /// The store failed.
     #[error("storage ({kind}): {detail}")]
     Storage {
@@ -187,6 +201,10 @@ pub enum Problem {
     /// Contains the person's registered name.
     #[error("contains the person's name")]
     RevealsName,
+    /// Names something of someone else's where only the person's own will do (e.g. attaching
+    /// another person's toolbox item to a message).
+    #[error("names something the person does not own")]
+    NotOwned,
     /// Not an id: ids cross the boundary as UUID strings.
     #[error("is not an id (expected a UUID)")]
     MalformedId,
@@ -232,6 +250,39 @@ pub enum DenyReason {
     /// A reason this version of the bindings does not know yet.
     #[error("denied for another reason")]
     Other,
+}
+
+/// Why a change-feed cursor was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, uniffi::Enum)]
+pub enum CursorProblem {
+    /// Not a cursor at all: the wrong length or characters.
+    #[error("not a cursor")]
+    Malformed,
+    /// A cursor format this version of the library does not read.
+    #[error("a cursor format this library does not know")]
+    UnknownVersion,
+    /// Issued to someone else, for something else, or damaged.
+    #[error("not a cursor issued to this person")]
+    NotOurs,
+    /// Points past the newest change (another database, or a restored older backup).
+    #[error("points past the newest change")]
+    Ahead,
+    /// A reason this version of the bindings does not know yet.
+    #[error("refused for another reason")]
+    Other,
+}
+
+impl From<recovery_core::CursorProblem> for CursorProblem {
+    fn from(problem: recovery_core::CursorProblem) -> Self {
+        use recovery_core::CursorProblem as C;
+        match problem {
+            C::Malformed => CursorProblem::Malformed,
+            C::UnknownVersion => CursorProblem::UnknownVersion,
+            C::NotOurs => CursorProblem::NotOurs,
+            C::Ahead => CursorProblem::Ahead,
+            _ => CursorProblem::Other,
+        }
+    }
 }
 
 /// What kind of storage failure happened, after [`StoreError`].
@@ -307,6 +358,12 @@ impl From<recovery_core::Error> for RecoveryError {
             },
             E::ThreadLocked { thread } => RecoveryError::ThreadLocked { thread },
             E::EditWindowClosed { minutes } => RecoveryError::EditWindowClosed { minutes },
+            E::ConversationClosed { conversation } => {
+                RecoveryError::ConversationClosed { conversation }
+            }
+            E::InvalidCursor(problem) => RecoveryError::InvalidCursor {
+                problem: problem.into(),
+            },
             E::Store(store) => store.into(),
             // `Error` is non-exhaustive; a kind added to the core reaches hosts described, not
             // lost, until it gets its own variant here.
@@ -373,6 +430,7 @@ impl From<recovery_core::Problem> for Problem {
             },
             P::DigitRun { max } => Problem::DigitRun { max: wide(max) },
             P::RevealsName => Problem::RevealsName,
+            P::NotOwned => Problem::NotOwned,
             P::Inconsistent(reason) => Problem::Inconsistent {
                 reason: reason.to_owned(),
             },
@@ -486,6 +544,39 @@ mod tests {
                 from_state: "rejected".into(),
                 to_state: "active".into()
             }
+        );
+
+        let closed: RecoveryError = recovery_core::Error::ConversationClosed {
+            conversation: "c1".into(),
+        }
+        .into();
+        assert_eq!(
+            closed,
+            RecoveryError::ConversationClosed {
+                conversation: "c1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn every_cursor_problem_keeps_its_name() {
+        use recovery_core::CursorProblem as C;
+        for (core, ours) in [
+            (C::Malformed, CursorProblem::Malformed),
+            (C::UnknownVersion, CursorProblem::UnknownVersion),
+            (C::NotOurs, CursorProblem::NotOurs),
+            (C::Ahead, CursorProblem::Ahead),
+        ] {
+            let error: RecoveryError = recovery_core::Error::InvalidCursor(core).into();
+            assert_eq!(error, RecoveryError::InvalidCursor { problem: ours });
+        }
+    }
+
+    #[test]
+    fn a_snapshot_of_another_persons_item_is_not_owned() {
+        assert_eq!(
+            Problem::from(recovery_core::Problem::NotOwned),
+            Problem::NotOwned
         );
     }
 

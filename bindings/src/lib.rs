@@ -37,9 +37,10 @@ pub mod model;
 mod portal;
 
 pub use config::{CatalogueDomain, DomainCatalogue, PortalConfig, default_config};
-pub use error::{DenyReason, Problem, RecoveryError, StorageKind};
+pub use error::{CursorProblem, DenyReason, Problem, RecoveryError, StorageKind};
 pub use model::audit::*;
 pub use model::home::*;
+pub use model::messaging::*;
 pub use model::people::*;
 pub use model::team::*;
 pub use model::toolbox::*;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod home;
+pub mod messaging;
 pub mod people;
 pub mod team;
 pub mod toolbox;
