@@ -39,6 +39,7 @@ mod portal;
 pub use config::{CatalogueDomain, DomainCatalogue, PortalConfig, default_config};
 pub use error::{CursorProblem, DenyReason, Problem, RecoveryError, StorageKind};
 pub use model::audit::*;
+pub use model::forum::*;
 pub use model::home::*;
 pub use model::messaging::*;
 pub use model::people::*;

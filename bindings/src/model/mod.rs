@@ -2,6 +2,7 @@
 //! 0003 for why they are mirrors), with the conversions both ways.
 
 pub mod audit;
+pub mod forum;
 pub mod home;
 pub mod messaging;
 pub mod people;

@@ -2,7 +2,7 @@
 //!
 //! Every method takes the acting person's id first, as `recovery_core::Portal` takes an
 //! `Actor`, parses what the foreign language handed in, calls the core and converts the answer.
-//! The methods are split by capability like the core's facade (`people`, `toolbox`, `home`, `team`, `audit`, `messaging`);
+//! The methods are split by capability like the core's facade (`people`, `toolbox`, `home`, `team`, `audit`, `messaging`, `forum`);
 //! a new capability adds one file here with its own `#[uniffi::export] impl Portal` block.
 
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::config::PortalConfig;
 
 mod audit;
+mod forum;
 mod home;
 mod messaging;
 mod open;
