@@ -509,3 +509,77 @@ impl From<recovery_core::Changes> for Changes {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Problem, RecoveryError};
+
+    fn field_of(error: RecoveryError) -> String {
+        match error {
+            RecoveryError::Invalid {
+                field,
+                problem: Problem::MalformedId,
+            } => field,
+            other => panic!("expected a malformed id, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_malformed_id_in_a_conversation_names_its_field() {
+        let message = |attachments| NewMessage {
+            body: "Hello".into(),
+            attachments,
+        };
+        let bad_goal = message(vec![Attach::Goal { goal: "x".into() }]);
+        assert_eq!(
+            field_of(bad_goal.into_core().expect_err("a malformed id")),
+            "attachment.goal"
+        );
+        let bad_status = message(vec![Attach::Status { status: "x".into() }]);
+        assert_eq!(
+            field_of(bad_status.into_core().expect_err("a malformed id")),
+            "attachment.status"
+        );
+        let bad_person = NewConversation {
+            others: vec!["not-a-uuid".into()],
+            subject: String::new(),
+            message: message(vec![Attach::Medications]),
+        };
+        assert_eq!(
+            field_of(bad_person.into_core().expect_err("a malformed id")),
+            "conversation.with"
+        );
+    }
+
+    #[test]
+    fn a_conversation_crosses_with_its_people_and_attachments() {
+        let nurse = recovery_core::UserId::new();
+        let goal = recovery_core::GoalId::new();
+        let new = NewConversation {
+            others: vec![nurse.to_string()],
+            subject: "Tuesday".into(),
+            message: NewMessage {
+                body: "Hello".into(),
+                attachments: vec![
+                    Attach::Medications,
+                    Attach::Goal {
+                        goal: goal.to_string(),
+                    },
+                    Attach::CrisisPlan,
+                ],
+            },
+        }
+        .into_core()
+        .expect("well-formed ids");
+        assert_eq!(new.with, vec![nurse]);
+        assert_eq!(
+            new.message.attachments,
+            vec![
+                recovery_core::Attach::Medications,
+                recovery_core::Attach::Goal(goal),
+                recovery_core::Attach::CrisisPlan,
+            ]
+        );
+    }
+}
