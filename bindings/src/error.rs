@@ -294,6 +294,13 @@ pub enum StorageKind {
     /// The database is damaged. It was left untouched.
     #[error("corrupt")]
     Corrupt,
+    /// The key does not open the database (another key, or not an encrypted database). It was
+    /// left untouched.
+    #[error("wrong-key")]
+    WrongKey,
+    /// The database is not encrypted, so it cannot be opened or re-keyed with a key.
+    #[error("not-encrypted")]
+    NotEncrypted,
     /// The database was written by a newer version of this library.
     #[error("too-new")]
     TooNew,
@@ -379,6 +386,8 @@ impl From<StoreError> for RecoveryError {
         let kind = match &error {
             StoreError::NotADatabase => StorageKind::NotADatabase,
             StoreError::Corrupt { .. } => StorageKind::Corrupt,
+            StoreError::WrongKey => StorageKind::WrongKey,
+            StoreError::NotEncrypted => StorageKind::NotEncrypted,
             StoreError::TooNew { .. } => StorageKind::TooNew,
             StoreError::Busy => StorageKind::Busy,
             StoreError::Full => StorageKind::Full,
@@ -598,6 +607,8 @@ mod tests {
                 StorageKind::TooNew,
             ),
             (StoreError::Busy, StorageKind::Busy),
+            (StoreError::WrongKey, StorageKind::WrongKey),
+            (StoreError::NotEncrypted, StorageKind::NotEncrypted),
             (StoreError::Full, StorageKind::Full),
             (StoreError::ReadOnly, StorageKind::ReadOnly),
             (
