@@ -39,6 +39,23 @@ fn assert_searches(lines: &[String], table: &str, index: &str, what: &str) {
     );
 }
 
+/// Asserts that a join takes exactly these steps (each given by the start of its plan line)
+/// and that no step scans a table or sorts in a temporary b-tree.
+fn assert_join_steps(lines: &[String], steps: &[&str]) {
+    for step in steps {
+        assert!(
+            lines.iter().any(|l| l.starts_with(step)),
+            "missing {step:?} in {lines:?}"
+        );
+    }
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("SCAN") || l.contains("TEMP B-TREE")),
+        "{lines:?}"
+    );
+}
+
 #[test]
 fn every_item_query_shape_the_portal_uses_searches_an_index() {
     let store = SqliteStore::open_in_memory().unwrap();
@@ -184,23 +201,12 @@ fn point_reads_and_writes_use_primary_keys() {
     );
 
     let lines = plan(&store, SELECT_HISTORY, vec![id()]);
-    assert!(
-        lines.iter().any(
-            |l| l.starts_with("SEARCH v USING INDEX sqlite_autoindex_item_versions_1 (item=?)")
-        ),
-        "{lines:?}"
-    );
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("SEARCH i USING INDEX sqlite_autoindex_items_1 (id=?)")),
-        "{lines:?}"
-    );
-    assert!(
-        !lines
-            .iter()
-            .any(|l| l.starts_with("SCAN") || l.contains("TEMP B-TREE")),
-        "{lines:?}"
+    assert_join_steps(
+        &lines,
+        &[
+            "SEARCH v USING INDEX sqlite_autoindex_item_versions_1 (item=?)",
+            "SEARCH i USING INDEX sqlite_autoindex_items_1 (id=?)",
+        ],
     );
 }
 
@@ -453,24 +459,12 @@ fn every_messaging_and_feed_query_the_portal_uses_searches_an_index() {
     // The inbox and the unread counts: the person's index covers the participants' columns,
     // and each conversation is one primary-key step.
     let lines = plan(&store, SELECT_PARTICIPATIONS, vec![id()]);
-    assert!(
-        lines
-            .iter()
-            .any(|l| l
-                .starts_with("SEARCH p USING COVERING INDEX participants_by_person (person=?)")),
-        "{lines:?}"
-    );
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("SEARCH c USING INDEX sqlite_autoindex_conversations_1 (id=?)")),
-        "{lines:?}"
-    );
-    assert!(
-        !lines
-            .iter()
-            .any(|l| l.starts_with("SCAN") || l.contains("TEMP B-TREE")),
-        "{lines:?}"
+    assert_join_steps(
+        &lines,
+        &[
+            "SEARCH p USING COVERING INDEX participants_by_person (person=?)",
+            "SEARCH c USING INDEX sqlite_autoindex_conversations_1 (id=?)",
+        ],
     );
 
     // Writes find their rows by key.
@@ -545,23 +539,12 @@ fn every_messaging_and_feed_query_the_portal_uses_searches_an_index() {
 
     // A feed page: the recipient's primary key in seq order, each change by its rowid.
     let lines = plan(&store, CHANGES_FOR, vec![id(), n(0), n(200)]);
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("SEARCH r USING PRIMARY KEY (recipient=? AND seq>?)")),
-        "{lines:?}"
-    );
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)")),
-        "{lines:?}"
-    );
-    assert!(
-        !lines
-            .iter()
-            .any(|l| l.starts_with("SCAN") || l.contains("TEMP B-TREE")),
-        "{lines:?}"
+    assert_join_steps(
+        &lines,
+        &[
+            "SEARCH r USING PRIMARY KEY (recipient=? AND seq>?)",
+            "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)",
+        ],
     );
     let lines = plan(&store, LAST_CHANGE, vec![]);
     assert!(
