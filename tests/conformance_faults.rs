@@ -18,11 +18,13 @@ use recovery_core::store::{
     MessagingTx, PeopleTx, ProposalQuery, Store, StoreError, TeamTx, ToolboxTx, Transaction,
     TxMode,
 };
+use recovery_core::store::{InvolvementTally, MessageUsage, ModuleTally, TeamTally, UsageTx};
 use recovery_core::{
     Attachment, AttachmentId, Conversation, ConversationId, ItemBody, ItemId, ItemRecord,
     MeasureValue, MemberId, MembershipId, Message, MessageId, Participation, Person, PostId,
     ProposalId, ThreadId, UserId,
 };
+use recovery_core::{Period, Role, UsageAction, UsageEvent};
 
 /// What is wrong with a [`Faulty`] store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +62,10 @@ enum Fault {
     AccessOldestFirst,
     /// Pages of messages come oldest first.
     MessagesOldestFirst,
+    /// Usage periods keep events at their end too.
+    UsagePeriodEndInclusive,
+    /// Any goal counts as the service user's own, whoever wrote it.
+    EveryGoalIsOwn,
 }
 
 struct Faulty {
@@ -554,6 +560,46 @@ impl FeedTx for FaultyTx<'_> {
     }
 }
 
+impl UsageTx for FaultyTx<'_> {
+    fn record_usage(&mut self, event: &UsageEvent) -> Result<(), StoreError> {
+        if self.fault == Fault::EveryGoalIsOwn && event.action == UsageAction::Goal {
+            let mut own = event.clone();
+            own.actor = event.subject.unwrap_or(event.actor);
+            return self.inner().record_usage(&own);
+        }
+        self.inner().record_usage(event)
+    }
+
+    fn module_tallies(&mut self, period: &Period) -> Result<Vec<ModuleTally>, StoreError> {
+        if self.fault == Fault::UsagePeriodEndInclusive {
+            let end = period.end() + chrono::Duration::microseconds(1);
+            let wider = Period::new(period.start(), end).unwrap();
+            return self.inner().module_tallies(&wider);
+        }
+        self.inner().module_tallies(period)
+    }
+
+    fn message_usage(&mut self, period: &Period) -> Result<Vec<MessageUsage>, StoreError> {
+        self.inner().message_usage(period)
+    }
+
+    fn registered(&mut self, role: Role, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.inner().registered(role, before)
+    }
+
+    fn posting_people(&mut self, role: Role, period: &Period) -> Result<u64, StoreError> {
+        self.inner().posting_people(role, period)
+    }
+
+    fn involvement(&mut self, before: DateTime<Utc>) -> Result<InvolvementTally, StoreError> {
+        self.inner().involvement(before)
+    }
+
+    fn team_tallies(&mut self, before: DateTime<Utc>) -> Result<Vec<TeamTally>, StoreError> {
+        self.inner().team_tallies(before)
+    }
+}
+
 fn passes(case: Case, fault: Fault) -> bool {
     let store = Faulty {
         inner: MemoryStore::new(),
@@ -572,7 +618,7 @@ fn caught_by(fault: Fault, cases: &[(&str, Case)]) {
 
 #[test]
 fn a_faithful_wrapper_passes_every_case() {
-    assert_eq!(CASES.len(), 84);
+    assert_eq!(CASES.len(), 90);
     for &(name, case) in CASES {
         assert!(passes(case, Fault::None), "{name}");
     }
@@ -854,6 +900,28 @@ fn a_store_that_pages_messages_oldest_first_is_caught() {
         &[(
             "pages",
             conformance::messages_page_newest_first_below_a_number,
+        )],
+    );
+}
+
+#[test]
+fn usage_periods_that_keep_their_end_are_caught() {
+    caught_by(
+        Fault::UsagePeriodEndInclusive,
+        &[(
+            "tallies",
+            conformance::usage_tallies_count_visits_people_and_postings_per_module_and_role,
+        )],
+    );
+}
+
+#[test]
+fn goals_counted_as_own_whoever_wrote_them_are_caught() {
+    caught_by(
+        Fault::EveryGoalIsOwn,
+        &[(
+            "involvement",
+            conformance::usage_involvement_counts_own_goals_shares_and_crisis_plans,
         )],
     );
 }

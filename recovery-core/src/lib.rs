@@ -77,6 +77,7 @@ pub use model::ids::*;
 pub use model::messaging::*;
 pub use model::people::{Actor, NewPerson, Person, Profession, ProviderDetails, Role};
 pub use model::toolbox::*;
+pub use model::usage::{EmptyPeriod, Module, Period, UnknownModule, UsageAction, UsageEvent};
 pub use portal::*;
 
 /// The README's example, compiled and run with the documentation tests so that it stays true.

@@ -1,5 +1,5 @@
 //! Plain data: ids, people, the toolbox, care teams, messaging, the change feed, the forum, the
-//! access log and the catalogues. Nothing here knows about storage or rules.
+//! access log, the usage log and the catalogues. Nothing here knows about storage or rules.
 
 pub mod audit;
 pub mod catalogue;
@@ -10,3 +10,4 @@ pub mod messaging;
 pub mod people;
 pub mod team;
 pub mod toolbox;
+pub mod usage;

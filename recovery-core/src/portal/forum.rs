@@ -18,6 +18,7 @@ use crate::model::forum::*;
 use crate::model::ids::{MemberId, ModerationId, PostId, ThreadId};
 use crate::model::people::{Actor, Person};
 use crate::model::toolbox::Localized;
+use crate::model::usage::{Module, UsageAction, UsageEvent};
 use crate::policy::forum::{self as rules, moderation, pseudonym, rate};
 use crate::policy::text::{TextKind, clean};
 use crate::store::{Audience, PostQuery, ThreadQuery, Transaction};
@@ -739,6 +740,15 @@ impl Portal {
             moderation::queue_for_crisis(&mut post, now);
         }
         tx.insert_post(&post)?;
+        let person = &reader.person;
+        let posted = UsageEvent::new(
+            now,
+            person.id,
+            person.role,
+            Module::Forum,
+            UsageAction::Post,
+        );
+        self.note_event(tx, posted)?;
         thread.last_post_at = now;
         thread.posts = thread.posts.saturating_add(1);
         tx.update_thread(thread)?;

@@ -21,6 +21,7 @@ use crate::model::messaging::*;
 use crate::model::people::{Actor, Person, Role};
 use crate::model::team::{Membership, Scope, TeamStatus};
 use crate::model::toolbox::{ItemKind, ItemRecord};
+use crate::model::usage::{Module, UsageAction, UsageEvent};
 use crate::policy::messaging::{self, ConversationAction, Verdict};
 use crate::policy::text::{TextKind, clean};
 use crate::store::{ItemQuery, MembershipQuery, MessageQuery, Transaction};
@@ -410,6 +411,10 @@ impl Portal {
             attachments: attachments.iter().map(Attachment::info).collect(),
         };
         tx.insert_message(&message, &attachments)?;
+        let mut sent = UsageEvent::new(now, me.id, me.role, Module::Messages, UsageAction::Message)
+            .about(facts.conversation.service_user);
+        sent.conversation = Some(facts.conversation.id);
+        self.note_event(tx, sent)?;
         tx.set_read_seq(c.id, me.id, message.seq)?;
         tx.append_change(&NewChange {
             at: now,

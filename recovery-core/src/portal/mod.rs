@@ -20,6 +20,7 @@ mod messaging;
 mod people;
 mod team;
 mod toolbox;
+mod usage;
 
 pub use audit::{ACCESS_PAGE_MAX, AccessLogFilter, AccessLogPage};
 pub use feed::{CHANGES_PAGE_MAX, Change, Changes};
@@ -39,6 +40,9 @@ pub use messaging::{
 };
 pub use team::{CaseloadEntry, ScopeView, Sharing, TeamMember};
 pub use toolbox::{ActivityEdit, GoalEdit, NewActivity, NewGoal, NewStatus};
+pub use usage::{
+    ExportKey, Involvement, MonthlyUsage, ProviderInteraction, TeamUsage, UsageFigures, UsageReport,
+};
 
 /// The e-recovery portal: a service user's toolbox and everything around it.
 ///

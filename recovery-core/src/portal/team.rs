@@ -14,6 +14,7 @@ use crate::model::ids::*;
 use crate::model::people::{Actor, Person, Role};
 use crate::model::team::*;
 use crate::model::toolbox::*;
+use crate::model::usage::{Module, UsageAction, UsageEvent};
 use crate::policy::access::{self, Action, Decision};
 use crate::policy::text::{TextKind, clean};
 use crate::store::{ItemQuery, MembershipQuery, ProposalQuery, Transaction};
@@ -303,6 +304,10 @@ impl Portal {
             }
             tx.update_membership(&m)?;
             self.log(tx, self.team_event(&me, &m, action))?;
+            if accept {
+                let team = Some(m.service_user);
+                self.note(tx, &me, Module::CareTeam, UsageAction::Join, team)?;
+            }
             Ok(m)
         })
     }
@@ -455,6 +460,11 @@ impl Portal {
             let action = match &grant {
                 Some(g) => {
                     tx.put_grant(g)?;
+                    let mut shared =
+                        UsageEvent::new(now, me.id, me.role, Module::CareTeam, UsageAction::Share)
+                            .about(me.id);
+                    shared.scope = Some(scope.clone());
+                    self.note_event(tx, shared)?;
                     AccessAction::Grant
                 }
                 None => {
@@ -634,6 +644,11 @@ impl Portal {
                 accepted_as: None,
             };
             tx.insert_proposal(&proposal)?;
+            let module = match proposal.content {
+                ProposalContent::Goal { .. } => Module::Goals,
+                ProposalContent::Activity { .. } => Module::Activities,
+            };
+            self.note(tx, &me, module, UsageAction::Proposal, Some(owner.id))?;
             tx.append_change(&NewChange {
                 at: proposal.proposed_at,
                 subject: ChangeSubject::Proposal {
@@ -786,6 +801,8 @@ impl Portal {
                     body,
                 };
                 tx.insert_item(&record)?;
+                let module = Module::of_item(record.kind());
+                self.note(tx, &me, module, UsageAction::Entry, Some(me.id))?;
                 proposal.accepted_as = Some(record.id);
             }
             proposal.status = to;
@@ -855,6 +872,8 @@ impl Portal {
                 written_at: self.clock.now(),
             };
             tx.insert_comment(&comment)?;
+            let module = Module::of_item(record.kind());
+            self.note(tx, &me, module, UsageAction::Comment, Some(record.owner))?;
             self.log(
                 tx,
                 AccessEvent {

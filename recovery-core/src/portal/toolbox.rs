@@ -9,6 +9,7 @@ use crate::model::ids::*;
 use crate::model::people::{Actor, Person};
 use crate::model::team::Scope;
 use crate::model::toolbox::*;
+use crate::model::usage::{Module, UsageAction};
 use crate::policy::access::{self, Action, Decision};
 use crate::policy::goals;
 use crate::policy::text::{TextKind, clean, in_range};
@@ -245,6 +246,13 @@ impl Portal {
             body: content.into_body(),
         };
         tx.insert_item(&record)?;
+        let action = match T::KIND {
+            ItemKind::Goal => UsageAction::Goal,
+            ItemKind::ActivityCompletion | ItemKind::ExerciseCompletion => UsageAction::Completion,
+            ItemKind::CrisisPlan => UsageAction::CrisisPlan,
+            _ => UsageAction::Entry,
+        };
+        self.note(tx, owner, Module::of_item(T::KIND), action, Some(owner.id))?;
         typed::<T>(record).ok_or_else(|| Error::not_found(T::KIND.as_str(), "new"))
     }
 

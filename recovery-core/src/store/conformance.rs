@@ -57,6 +57,11 @@
 //!   with the message.
 //! - **The change feed.** Changes are numbered 1, 2, 3... in the order they are appended (and,
 //!   with concurrent writers, committed); each reaches exactly its recipients.
+//! - **The usage log.** Events are kept as recorded; the aggregates count them inside periods
+//!   that include their start and exclude their end ("before" a moment excludes it), per
+//!   module and role in [`Module::ALL`](crate::model::usage::Module::ALL) then
+//!   [`Role::ALL`] order, messages by conversation (as UUID bytes) then time. A dropped
+//!   transaction takes back its events.
 //!
 //! Stores may enforce references (an item's owner, a version's author, an activity's goal, a
 //! registration's measure): the suite always writes the people and parent items it refers to
@@ -87,7 +92,9 @@ use crate::model::toolbox::*;
 use crate::policy::audit::{GENESIS, chain_hash};
 
 mod messaging;
+mod usage;
 pub use messaging::*;
+pub use usage::*;
 
 /// Generates one `#[test]` per case of the [store conformance suite](crate::store::conformance)
 /// for a store.
@@ -220,6 +227,13 @@ macro_rules! store_conformance_tests {
             dropped_transaction_rolls_back_conversations_messages_and_marks,
             changes_are_numbered_in_order_and_reach_their_recipients,
             refused_or_dropped_changes_leave_no_trace,
+            // ----- the usage log -----
+            usage_tallies_count_visits_people_and_postings_per_module_and_role,
+            usage_messages_come_by_conversation_then_time,
+            usage_counts_registered_and_posting_people_by_role,
+            usage_involvement_counts_own_goals_shares_and_crisis_plans,
+            usage_team_tallies_count_joined_providers_and_shared_scopes,
+            dropped_transaction_rolls_back_usage_events,
         }
     };
     (@tests ($make:expr); $($case:ident),* $(,)?) => {

@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
+use super::usage::{InvolvementTally, MessageUsage, ModuleTally, TeamTally, UsageTx};
 use super::{
     AccessQuery, AuditTx, FeedTx, ForumTx, ItemQuery, MembershipQuery, MessageQuery, MessagingTx,
     PeopleTx, PostQuery, ProposalQuery, QueuedPost, Store, StoreError, TeamTx, ThreadQuery,
@@ -20,9 +21,10 @@ use crate::model::ids::{
     ThreadId, UserId,
 };
 use crate::model::messaging::{Attachment, Conversation, Message, Participation};
-use crate::model::people::Person;
+use crate::model::people::{Person, Role};
 use crate::model::team::{Comment, Grant, Membership, Proposal, Scope};
 use crate::model::toolbox::ItemRecord;
+use crate::model::usage::{Period, UsageAction, UsageEvent};
 
 /// Keeps everything in memory; dropped with the process.
 #[derive(Debug, Default)]
@@ -61,6 +63,8 @@ struct State {
     changes: Vec<ChangeRecord>,
     /// Each person's feed: the sequence numbers of the changes addressed to them, in order.
     feeds: HashMap<UserId, Vec<u64>>,
+    /// The usage log, in the order recorded.
+    usage: Vec<UsageEvent>,
 }
 
 /// A conversation with its messages and each participant's read mark.
@@ -113,6 +117,7 @@ enum Undo {
     Read(ConversationId, UserId, u64),
     /// A change, and its recipients.
     Change(Vec<UserId>),
+    Usage,
 }
 
 impl Store for MemoryStore {
@@ -208,6 +213,9 @@ impl Drop for MemoryTx<'_> {
                     if let Some(c) = self.state.conversations.get_mut(&id) {
                         c.read.insert(person, before);
                     }
+                }
+                Undo::Usage => {
+                    self.state.usage.pop();
                 }
                 Undo::Change(recipients) => {
                     if let Some(change) = self.state.changes.pop() {
@@ -1148,6 +1156,126 @@ impl FeedTx for MemoryTx<'_> {
             .filter_map(|&seq| {
                 let index = usize::try_from(seq).ok()?.checked_sub(1)?;
                 self.state.changes.get(index).copied()
+            })
+            .collect())
+    }
+}
+
+impl UsageTx for MemoryTx<'_> {
+    fn record_usage(&mut self, event: &UsageEvent) -> Result<(), StoreError> {
+        self.state.usage.push(event.clone());
+        self.undo.push(Undo::Usage);
+        Ok(())
+    }
+
+    fn module_tallies(&mut self, period: &Period) -> Result<Vec<ModuleTally>, StoreError> {
+        // Keyed by module and the role's place in Role::ALL: the order tallies come in.
+        let mut tallies: std::collections::BTreeMap<_, (u64, BTreeSet<UserId>, u64)> =
+            std::collections::BTreeMap::new();
+        for event in self.state.usage.iter().filter(|e| period.contains(e.at)) {
+            let rank = Role::ALL.iter().position(|r| *r == event.role);
+            let tally = tallies.entry((event.module, rank)).or_default();
+            if event.action.is_posting() {
+                tally.2 += 1;
+            } else {
+                tally.0 += 1;
+            }
+            tally.1.insert(event.actor);
+        }
+        Ok(tallies
+            .into_iter()
+            .filter_map(|((module, rank), (visits, people, postings))| {
+                Some(ModuleTally {
+                    module,
+                    role: *Role::ALL.get(rank?)?,
+                    visits,
+                    people: people.len() as u64,
+                    postings,
+                })
+            })
+            .collect())
+    }
+
+    fn message_usage(&mut self, period: &Period) -> Result<Vec<MessageUsage>, StoreError> {
+        let mut messages: Vec<MessageUsage> = self
+            .state
+            .usage
+            .iter()
+            .filter(|e| e.action == UsageAction::Message && period.contains(e.at))
+            .filter_map(|e| {
+                Some(MessageUsage {
+                    at: e.at,
+                    service_user: e.subject?,
+                    conversation: e.conversation?,
+                    from_provider: e.role == Role::Provider,
+                })
+            })
+            .collect();
+        // Stable: messages at the same moment keep the order they were recorded in.
+        messages.sort_by_key(|m| (m.conversation, m.at));
+        Ok(messages)
+    }
+
+    fn registered(&mut self, role: Role, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(self
+            .state
+            .people
+            .values()
+            .filter(|p| p.role == role && p.registered_at < before)
+            .count() as u64)
+    }
+
+    fn posting_people(&mut self, role: Role, period: &Period) -> Result<u64, StoreError> {
+        Ok(self
+            .state
+            .usage
+            .iter()
+            .filter(|e| e.role == role && e.action.is_posting() && period.contains(e.at))
+            .map(|e| e.actor)
+            .collect::<BTreeSet<_>>()
+            .len() as u64)
+    }
+
+    fn involvement(&mut self, before: DateTime<Utc>) -> Result<InvolvementTally, StoreError> {
+        let subjects = |keep: &dyn Fn(&UsageEvent) -> bool| {
+            self.state
+                .usage
+                .iter()
+                .filter(|e| e.at < before && keep(e))
+                .filter_map(|e| e.subject)
+                .collect::<BTreeSet<_>>()
+                .len() as u64
+        };
+        Ok(InvolvementTally {
+            with_own_goal: subjects(&|e| {
+                e.action == UsageAction::Goal && e.subject == Some(e.actor)
+            }),
+            with_shared_scope: subjects(&|e| e.action == UsageAction::Share),
+            with_crisis_plan: subjects(&|e| e.action == UsageAction::CrisisPlan),
+        })
+    }
+
+    fn team_tallies(&mut self, before: DateTime<Utc>) -> Result<Vec<TeamTally>, StoreError> {
+        let mut teams: std::collections::BTreeMap<UserId, (BTreeSet<UserId>, BTreeSet<String>)> =
+            std::collections::BTreeMap::new();
+        let earlier = self.state.usage.iter().filter(|e| e.at < before);
+        for event in earlier.clone().filter(|e| e.action == UsageAction::Join) {
+            if let Some(subject) = event.subject {
+                teams.entry(subject).or_default().0.insert(event.actor);
+            }
+        }
+        for event in earlier.filter(|e| e.action == UsageAction::Share) {
+            let team = event.subject.and_then(|s| teams.get_mut(&s));
+            if let (Some(team), Some(scope)) = (team, &event.scope) {
+                team.1.insert(scope.to_string());
+            }
+        }
+        Ok(teams
+            .into_iter()
+            .map(|(service_user, (providers, scopes))| TeamTally {
+                service_user,
+                providers: providers.len() as u64,
+                scopes_shared: scopes.len() as u64,
             })
             .collect())
     }

@@ -22,6 +22,7 @@ pub mod messaging;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod team;
+pub mod usage;
 
 #[cfg(feature = "testing")]
 pub mod conformance;
@@ -34,6 +35,7 @@ pub use messaging::{MessageQuery, MessagingTx};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use team::{MembershipQuery, ProposalQuery, TeamTx};
+pub use usage::{InvolvementTally, MessageUsage, ModuleTally, TeamTally, UsageTx};
 
 /// Why a store could not do what it was asked. Messages carry ids and kinds, never health text.
 #[derive(Debug, thiserror::Error)]
@@ -131,7 +133,7 @@ pub trait Store: Send + Sync {
 
 /// One unit of work against a [`Store`]: one sub-trait per capability, plus commit.
 pub trait Transaction:
-    PeopleTx + ToolboxTx + TeamTx + AuditTx + ForumTx + MessagingTx + FeedTx
+    PeopleTx + ToolboxTx + TeamTx + AuditTx + ForumTx + MessagingTx + FeedTx + UsageTx
 {
     /// Makes every write of this transaction durable and visible, all at once.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;

@@ -18,6 +18,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::new(3, include_str!("migrations/003_access_log.sql")),
     Migration::new(4, include_str!("migrations/004_forum.sql")),
     Migration::new(5, include_str!("migrations/005_messaging.sql")),
+    Migration::new(6, include_str!("migrations/006_usage.sql")),
 ];
 
 /// The newest schema version this code knows.

@@ -37,6 +37,7 @@ mod people;
 mod team;
 mod toolbox;
 mod transaction;
+mod usage;
 mod validate;
 
 #[cfg(test)]

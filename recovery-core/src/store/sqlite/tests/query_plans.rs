@@ -552,3 +552,90 @@ fn every_messaging_and_feed_query_the_portal_uses_searches_an_index() {
         "the last change: {lines:?}"
     );
 }
+
+#[test]
+fn every_usage_report_query_searches_an_index() {
+    use crate::store::sqlite::usage::{
+        INSERT_USAGE, INVOLVEMENT, MESSAGE_USAGE, MODULE_TALLIES, POSTING_PEOPLE, REGISTERED,
+        TEAM_PROVIDERS, TEAM_SCOPES,
+    };
+    use rusqlite::types::Value;
+
+    let store = SqliteStore::open_in_memory().unwrap();
+    let n = Value::Integer;
+    let text = |s: &str| Value::Text(s.to_owned());
+    let shapes = [
+        (
+            "module tallies",
+            MODULE_TALLIES,
+            vec![n(0), n(1)],
+            "usage_events",
+            "usage_by_time",
+        ),
+        (
+            "messages",
+            MESSAGE_USAGE,
+            vec![n(0), n(1)],
+            "usage_events",
+            "usage_by_action",
+        ),
+        (
+            "registered",
+            REGISTERED,
+            vec![text("provider"), n(1)],
+            "people",
+            "people_by_role",
+        ),
+        (
+            "posting people",
+            POSTING_PEOPLE,
+            vec![text("provider"), n(0), n(1)],
+            "usage_events",
+            "usage_by_action",
+        ),
+        (
+            "involvement",
+            INVOLVEMENT,
+            vec![n(1)],
+            "usage_events",
+            "usage_by_action",
+        ),
+        (
+            "team providers",
+            TEAM_PROVIDERS,
+            vec![n(1)],
+            "usage_events",
+            "usage_by_action",
+        ),
+        (
+            "team scopes",
+            TEAM_SCOPES,
+            vec![n(1)],
+            "usage_events",
+            "usage_by_action",
+        ),
+    ];
+    for (what, sql, values, table, index) in shapes {
+        // The involvement query's three counts sit in one constant row.
+        let lines: Vec<String> = plan(&store, sql, values)
+            .into_iter()
+            .filter(|l| l != "SCAN CONSTANT ROW")
+            .collect();
+        assert_searches(&lines, table, index, what);
+    }
+    let lines = plan(
+        &store,
+        INSERT_USAGE,
+        vec![
+            n(0),
+            Value::Blob(vec![7; 16]),
+            text("a"),
+            text("b"),
+            text("c"),
+            Value::Null,
+            Value::Null,
+            Value::Null,
+        ],
+    );
+    assert!(!lines.iter().any(|l| l.starts_with("SCAN")), "{lines:?}");
+}
