@@ -18,12 +18,13 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 /// The SQLite store's schema: its migrations, in order, exactly as the store applies them.
 /// A unit test below fails when the store gains a migration this list lacks.
-pub const MIGRATIONS: [&str; 5] = [
+pub const MIGRATIONS: [&str; 6] = [
     include_str!("../recovery-core/src/store/sqlite/migrations/001_init.sql"),
     include_str!("../recovery-core/src/store/sqlite/migrations/002_care_teams.sql"),
     include_str!("../recovery-core/src/store/sqlite/migrations/003_access_log.sql"),
     include_str!("../recovery-core/src/store/sqlite/migrations/004_forum.sql"),
     include_str!("../recovery-core/src/store/sqlite/migrations/005_messaging.sql"),
+    include_str!("../recovery-core/src/store/sqlite/migrations/006_usage.sql"),
 ];
 
 /// The columns the store selects for every item read.

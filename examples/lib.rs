@@ -1,1 +1,3 @@
 //! Helpers shared by the examples.
+
+pub mod cohort;
