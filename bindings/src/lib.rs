@@ -45,4 +45,5 @@ pub use model::messaging::*;
 pub use model::people::*;
 pub use model::team::*;
 pub use model::toolbox::*;
+pub use model::usage::*;
 pub use portal::Portal;

@@ -8,3 +8,4 @@ pub mod messaging;
 pub mod people;
 pub mod team;
 pub mod toolbox;
+pub mod usage;

@@ -2,7 +2,7 @@
 //!
 //! Every method takes the acting person's id first, as `recovery_core::Portal` takes an
 //! `Actor`, parses what the foreign language handed in, calls the core and converts the answer.
-//! The methods are split by capability like the core's facade (`people`, `toolbox`, `home`, `team`, `audit`, `messaging`, `forum`);
+//! The methods are split by capability like the core's facade (`people`, `toolbox`, `home`, `team`, `audit`, `messaging`, `forum`, `usage`);
 //! a new capability adds one file here with its own `#[uniffi::export] impl Portal` block.
 
 use std::sync::Arc;
@@ -17,6 +17,7 @@ mod open;
 mod people;
 mod team;
 mod toolbox;
+mod usage;
 
 /// The e-recovery portal. Safe to share between threads and to call from many at once: every
 /// call is one transaction in the core.

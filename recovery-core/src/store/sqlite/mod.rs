@@ -147,6 +147,13 @@ impl SqliteStore {
         };
         let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(store_error)?;
+        // Until the file has proved sound (its schema read and migrated), closing must not
+        // checkpoint the log into it: a failure anywhere below drops the connection.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )
+        .map_err(store_error)?;
         if let Some(key) = key {
             cipher::unlock(&conn, key)?;
         }
@@ -163,6 +170,15 @@ impl SqliteStore {
             }
             return Err(e);
         }
+        store
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                false,
+            )
+            .map_err(store_error)?;
         Ok(store)
     }
 
