@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
+use examples::cohort::Seeded;
 use recovery_core::{Actor, ExportKey, NewPerson, Period, Portal, PortalConfig, Role};
 use rusqlite::{Connection, params};
 
@@ -61,19 +62,6 @@ fn nanos(t: DateTime<Utc>) -> i64 {
     t.timestamp_nanos_opt().expect("a time the store keeps")
 }
 
-/// SplitMix64: the same log every run.
-struct Seeded(u64);
-
-impl Seeded {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n
-    }
-}
-
 fn study() -> Period {
     let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single();
     let end = Utc.with_ymd_and_hms(2024, 7, 1, 0, 0, 0).single();
@@ -108,38 +96,24 @@ fn build(path: &Path, events: usize) -> Actor {
                  registered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .expect("prepare");
-        for i in 0..SERVICE_USERS {
-            let row = params![
-                id(1, i),
-                "service-user",
-                "User",
-                None::<String>,
-                None::<String>,
-                registered
-            ];
-            insert.execute(row).expect("a person");
-        }
-        for i in 0..PROVIDERS {
-            let row = params![
-                id(2, i),
-                "provider",
-                "Provider",
-                "psychologist",
-                "DPS",
-                registered
-            ];
-            insert.execute(row).expect("a provider");
-        }
-        for i in 0..MODERATORS {
-            let row = params![
-                id(3, i),
-                "moderator",
-                "Moderator",
-                None::<String>,
-                None::<String>,
-                registered
-            ];
-            insert.execute(row).expect("a moderator");
+        let groups = [
+            (1, "service-user", SERVICE_USERS, None),
+            (2, "provider", PROVIDERS, Some("psychologist")),
+            (3, "moderator", MODERATORS, None),
+        ];
+        for (prefix, role, count, profession) in groups {
+            for i in 0..count {
+                let organisation = profession.map(|_| "DPS");
+                let row = params![
+                    id(prefix, i),
+                    role,
+                    role,
+                    profession,
+                    organisation,
+                    registered
+                ];
+                insert.execute(row).expect("a person");
+            }
         }
         drop(insert);
         tx.commit().expect("commit");
@@ -158,7 +132,7 @@ fn build(path: &Path, events: usize) -> Actor {
         "access-log",
     ];
     let scopes = ["diary", "crisis-plan", "medications", "what-matters"];
-    let mut rng = Seeded(5);
+    let mut rng = Seeded::new(5);
     let mut written = 0;
     // Each service user's provider joins in the first hour.
     let mut first = true;

@@ -568,25 +568,4 @@ mod tests {
         assert_eq!(a.pseudonym(id).len(), 22);
         assert!(!a.pseudonym(id).contains(&id.to_string()));
     }
-
-    #[test]
-    fn short_and_empty_keys_are_refused() {
-        assert!(matches!(
-            ExportKey::new(Vec::new()),
-            Err(Error::Invalid {
-                field: "export_key",
-                problem: Problem::Empty
-            })
-        ));
-        assert!(matches!(
-            ExportKey::new([0u8; 15]),
-            Err(Error::Invalid {
-                field: "export_key",
-                problem: Problem::TooShort {
-                    min: 16,
-                    actual: 15
-                }
-            })
-        ));
-    }
 }
