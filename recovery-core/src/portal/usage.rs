@@ -6,6 +6,7 @@
 //! [`UsageReport`] over a period: it names nobody (care teams appear under pseudonyms made
 //! with a key the researcher supplies) and holds no free text.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use sha2::Sha256;
 
 use super::{Portal, acting};
 use crate::error::{DenyReason, Error, Problem, Result};
-use crate::model::ids::UserId;
+use crate::model::ids::{ConversationId, UserId};
 use crate::model::people::{Actor, Person, Role};
 use crate::model::usage::{EmptyPeriod, Module, Period, UnknownModule, UsageAction, UsageEvent};
 use crate::store::{MessageUsage, ModuleTally, Transaction};
@@ -452,11 +453,12 @@ fn figures(tx: &mut dyn Transaction, period: &Period, key: &ExportKey) -> Result
     let posting = tx.posting_people(Role::Provider, period)?;
     let service_users = tx.registered(Role::ServiceUser, period.end())?;
     let involvement = tx.involvement(period.end())?;
+    let mut exchanges = Exchange::per_team(&messages);
     let mut teams: Vec<TeamUsage> = tx
         .team_tallies(period.end())?
         .into_iter()
         .map(|t| {
-            let exchange = Exchange::of(&messages, t.service_user);
+            let exchange = exchanges.remove(&t.service_user).unwrap_or_default();
             TeamUsage {
                 team: key.pseudonym(t.service_user),
                 providers: t.providers,
@@ -487,6 +489,7 @@ fn figures(tx: &mut dyn Transaction, period: &Period, key: &ExportKey) -> Result
 }
 
 /// One team's messages in a period.
+#[derive(Default)]
 struct Exchange {
     from_service_user: u64,
     from_providers: u64,
@@ -495,33 +498,31 @@ struct Exchange {
 }
 
 impl Exchange {
-    /// From messages ordered by conversation, then time.
-    fn of(messages: &[MessageUsage], service_user: UserId) -> Self {
-        let mut exchange = Exchange {
-            from_service_user: 0,
-            from_providers: 0,
-            responses: Vec::new(),
-        };
+    /// Each team's exchange, from messages ordered by conversation, then time: one pass.
+    fn per_team(messages: &[MessageUsage]) -> HashMap<UserId, Exchange> {
+        let mut teams: HashMap<UserId, Exchange> = HashMap::new();
         // The service user's first unanswered message in the current conversation.
-        let mut waiting: Option<(crate::model::ids::ConversationId, DateTime<Utc>)> = None;
-        for m in messages.iter().filter(|m| m.service_user == service_user) {
+        let mut waiting: Option<(ConversationId, DateTime<Utc>)> = None;
+        for m in messages {
             if waiting.is_some_and(|(c, _)| c != m.conversation) {
                 waiting = None;
             }
+            let exchange = teams.entry(m.service_user).or_default();
             if m.from_provider {
                 exchange.from_providers += 1;
                 if let Some((_, since)) = waiting.take() {
-                    exchange
-                        .responses
-                        .push((m.at - since).to_std().unwrap_or_default());
+                    let response = (m.at - since).to_std().unwrap_or_default();
+                    exchange.responses.push(response);
                 }
             } else {
                 exchange.from_service_user += 1;
                 waiting.get_or_insert((m.conversation, m.at));
             }
         }
-        exchange.responses.sort();
-        exchange
+        for exchange in teams.values_mut() {
+            exchange.responses.sort_unstable();
+        }
+        teams
     }
 }
 
