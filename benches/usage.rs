@@ -23,7 +23,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use examples::cohort::Seeded;
-use recovery_core::{Actor, ExportKey, NewPerson, Period, Portal, PortalConfig, Role};
+use recovery_core::{Actor, ExportKey, Module, NewPerson, Period, Portal, PortalConfig, Role};
 use rusqlite::{Connection, params};
 
 const SERVICE_USERS: usize = 8_500;
@@ -33,9 +33,10 @@ const DEFAULT_EVENTS: usize = 5_000_000;
 const BATCH: usize = 200_000;
 
 /// The store's aggregate queries, as `recovery-core/src/store/sqlite/usage.rs` has them.
-const MODULE_TALLIES: &str = "\
-    SELECT module, role, sum(action = 'visit'), count(DISTINCT actor), sum(action <> 'visit') \
-    FROM usage_events WHERE at >= ?1 AND at < ?2 GROUP BY module, role";
+const MODULE_TALLY: &str = "\
+    SELECT coalesce(sum(action = 'visit'), 0), count(DISTINCT actor), \
+           coalesce(sum(action <> 'visit'), 0) \
+    FROM usage_events WHERE module = ?1 AND role = ?2 AND at >= ?3 AND at < ?4";
 const MESSAGE_USAGE: &str = "\
     SELECT at, subject, conversation, role = 'provider' FROM usage_events \
     WHERE action = 'message' AND at >= ?1 AND at < ?2 ORDER BY conversation, at, seq";
@@ -310,7 +311,7 @@ fn build(path: &Path, events: usize) -> Actor {
 
 /// Every row of the raw queries for one period, read into tuples.
 type RawPeriod = (
-    Vec<(String, String, i64, i64, i64)>,
+    Vec<(&'static str, &'static str, i64, i64, i64)>,
     Vec<(i64, Vec<u8>, Vec<u8>, bool)>,
     (i64, i64, i64),
     (i64, i64, i64),
@@ -319,15 +320,21 @@ type RawPeriod = (
 );
 
 fn raw_period(conn: &Connection, from: i64, to: i64) -> RawPeriod {
-    let tallies = conn
-        .prepare_cached(MODULE_TALLIES)
-        .expect("prepare")
-        .query_map(params![from, to], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .expect("query")
-        .collect::<Result<Vec<_>, _>>()
-        .expect("rows");
+    let mut tally = conn.prepare_cached(MODULE_TALLY).expect("prepare");
+    let mut tallies = Vec::new();
+    for module in Module::ALL {
+        for role in Role::ALL {
+            let (module, role) = (module.as_str(), role.as_str());
+            let (visits, people, postings): (i64, i64, i64) = tally
+                .query_row(params![module, role, from, to], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .expect("a tally");
+            if visits + postings > 0 {
+                tallies.push((module, role, visits, people, postings));
+            }
+        }
+    }
     let messages = conn
         .prepare_cached(MESSAGE_USAGE)
         .expect("prepare")

@@ -1,5 +1,5 @@
 //! The usage log (`006_usage.sql`): `usage_events`, and the aggregates reports read, each one
-//! `GROUP BY` over an index.
+//! range of an index.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +11,7 @@ use super::error::store_error;
 use super::transaction::SqliteTx;
 use crate::model::ids::{ConversationId, UserId};
 use crate::model::people::Role;
-use crate::model::usage::{Period, UsageEvent};
+use crate::model::usage::{Module, Period, UsageEvent};
 use crate::store::StoreError;
 use crate::store::usage::{InvolvementTally, MessageUsage, ModuleTally, TeamTally, UsageTx};
 
@@ -20,10 +20,12 @@ pub(super) const INSERT_USAGE: &str = "\
     INSERT INTO usage_events (at, actor, role, module, action, subject, conversation, scope) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-/// Visits, people and postings per module and role in a period.
-pub(super) const MODULE_TALLIES: &str = "\
-    SELECT module, role, sum(action = 'visit'), count(DISTINCT actor), sum(action <> 'visit') \
-    FROM usage_events WHERE at >= ?1 AND at < ?2 GROUP BY module, role";
+/// Visits, people and postings of one module and role in a period. Asked pair by pair, each
+/// is one range of `usage_by_module`; a `GROUP BY` over the period would sort every event.
+pub(super) const MODULE_TALLY: &str = "\
+    SELECT coalesce(sum(action = 'visit'), 0), count(DISTINCT actor), \
+           coalesce(sum(action <> 'visit'), 0) \
+    FROM usage_events WHERE module = ?1 AND role = ?2 AND at >= ?3 AND at < ?4";
 
 /// The messages of a period, by conversation, then time.
 pub(super) const MESSAGE_USAGE: &str = "\
@@ -82,38 +84,28 @@ impl UsageTx for SqliteTx<'_> {
     }
 
     fn module_tallies(&mut self, period: &Period) -> Result<Vec<ModuleTally>, StoreError> {
-        let rows = self
-            .conn()?
-            .prepare_cached(MODULE_TALLIES)
-            .and_then(|mut s| {
-                s.query_map(
-                    params![time_bound(period.start()), time_bound(period.end())],
-                    |row| {
-                        Ok((
-                            row.get::<_, String>(0)?,
-                            row.get::<_, String>(1)?,
-                            row.get::<_, i64>(2)?,
-                            row.get::<_, i64>(3)?,
-                            row.get::<_, i64>(4)?,
-                        ))
-                    },
-                )?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(store_error)?;
-        let mut tallies = rows
-            .into_iter()
-            .map(|(module, role, visits, people, postings)| {
-                Ok(ModuleTally {
-                    module: module.parse().map_err(|_| corrupt("module"))?,
-                    role: Role::parse(&role).ok_or_else(|| corrupt("role"))?,
-                    visits: count(visits)?,
-                    people: count(people)?,
-                    postings: count(postings)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        tallies.sort_by_key(|t| (t.module, role_rank(t.role)));
+        let conn = self.conn()?;
+        let mut statement = conn.prepare_cached(MODULE_TALLY).map_err(store_error)?;
+        let (from, to) = (time_bound(period.start()), time_bound(period.end()));
+        let mut tallies = Vec::new();
+        for module in Module::ALL {
+            for role in Role::ALL {
+                let (visits, people, postings): (i64, i64, i64) = statement
+                    .query_row(params![module.as_str(), role.as_str(), &from, &to], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
+                    .map_err(store_error)?;
+                if visits + postings > 0 {
+                    tallies.push(ModuleTally {
+                        module,
+                        role,
+                        visits: count(visits)?,
+                        people: count(people)?,
+                        postings: count(postings)?,
+                    });
+                }
+            }
+        }
         Ok(tallies)
     }
 
@@ -216,14 +208,6 @@ impl UsageTx for SqliteTx<'_> {
         }
         Ok(teams.into_values().collect())
     }
-}
-
-/// A role's place in [`Role::ALL`], the order tallies come in.
-fn role_rank(role: Role) -> usize {
-    Role::ALL
-        .iter()
-        .position(|r| *r == role)
-        .unwrap_or(usize::MAX)
 }
 
 fn count(n: i64) -> Result<u64, StoreError> {

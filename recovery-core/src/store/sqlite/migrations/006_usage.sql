@@ -19,8 +19,9 @@ CREATE TABLE usage_events (
     scope        TEXT
 ) STRICT;
 
--- Visits, people and postings per module and role in a period, from the index alone.
-CREATE INDEX usage_by_time ON usage_events (at, module, role, action, actor);
+-- Visits, people and postings of one module and role in a period: one range of the index,
+-- no sorting (a report asks for each pair in turn).
+CREATE INDEX usage_by_module ON usage_events (module, role, at, action, actor);
 -- One action's events in a period (messages, goals, shares, joins, a role's postings).
 CREATE INDEX usage_by_action ON usage_events (action, at, role, actor, subject);
 

@@ -556,7 +556,7 @@ fn every_messaging_and_feed_query_the_portal_uses_searches_an_index() {
 #[test]
 fn every_usage_report_query_searches_an_index() {
     use crate::store::sqlite::usage::{
-        INSERT_USAGE, INVOLVEMENT, MESSAGE_USAGE, MODULE_TALLIES, POSTING_PEOPLE, REGISTERED,
+        INSERT_USAGE, INVOLVEMENT, MESSAGE_USAGE, MODULE_TALLY, POSTING_PEOPLE, REGISTERED,
         TEAM_PROVIDERS, TEAM_SCOPES,
     };
     use rusqlite::types::Value;
@@ -566,11 +566,11 @@ fn every_usage_report_query_searches_an_index() {
     let text = |s: &str| Value::Text(s.to_owned());
     let shapes = [
         (
-            "module tallies",
-            MODULE_TALLIES,
-            vec![n(0), n(1)],
+            "module tally",
+            MODULE_TALLY,
+            vec![text("forum"), text("provider"), n(0), n(1)],
             "usage_events",
-            "usage_by_time",
+            "usage_by_module",
         ),
         (
             "messages",
