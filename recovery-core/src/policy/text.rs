@@ -6,7 +6,7 @@
 //! normalisation. Titles must not be empty or only whitespace; bodies may be empty where the
 //! field says so.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::config::TextLimits;
 use crate::error::{Error, Problem, Result};
@@ -39,7 +39,13 @@ pub fn clean(
     kind: TextKind,
     limits: &TextLimits,
 ) -> Result<String> {
-    let text: String = value.nfc().collect();
+    // The quick check settles almost all text (every ASCII text) without normalising, which
+    // was a sixth of what posting a 2,000-character forum post cost.
+    let text: String = if is_nfc_quick(value.chars()) == IsNormalized::Yes {
+        value.to_owned()
+    } else {
+        value.nfc().collect()
+    };
     if let Some((position, c)) = text
         .chars()
         .enumerate()
