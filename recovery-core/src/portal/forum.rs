@@ -329,13 +329,10 @@ impl Reader {
     }
 
     /// Whether the reader may see the thread at all.
-    fn sees_thread(&self, thread: &Thread, opening: &Post) -> bool {
+    fn sees_thread(&self, thread: &Thread, opening: &PostState) -> bool {
         self.moderator
             || self.member_id() == Some(thread.author)
-            || matches!(
-                opening.state,
-                PostState::Visible | PostState::Deleted { .. }
-            )
+            || matches!(opening, PostState::Visible | PostState::Deleted { .. })
     }
 }
 
@@ -446,6 +443,10 @@ impl Portal {
     fn reader(&self, tx: &mut dyn Transaction, actor: &Actor) -> Result<Reader> {
         let person = acting(tx, actor)?;
         let member = tx.member_of(person.id)?;
+        Self::reader_of(person, member)
+    }
+
+    fn reader_of(person: Person, member: Option<Member>) -> Result<Reader> {
         let moderator = rules::is_moderator(&person);
         let audience = match (&member, moderator) {
             (_, true) => Audience::Moderators,
@@ -463,6 +464,10 @@ impl Portal {
     /// The acting person as a member who wants to write: not suspended.
     fn writer(&self, tx: &mut dyn Transaction, actor: &Actor) -> Result<(Reader, Member)> {
         let reader = self.reader(tx, actor)?;
+        self.writer_of(reader)
+    }
+
+    fn writer_of(&self, reader: Reader) -> Result<(Reader, Member)> {
         let member = reader
             .member
             .clone()
@@ -471,6 +476,23 @@ impl Portal {
             return Err(Error::Suspended { until: s.until });
         }
         Ok((reader, member))
+    }
+
+    /// The acting person's membership and a thread, from one read of the store: what replying
+    /// and reading a thread start from.
+    fn reader_and_thread(
+        &self,
+        tx: &mut dyn Transaction,
+        actor: &Actor,
+        thread: ThreadId,
+    ) -> Result<(Reader, Option<Thread>, Option<PostState>)> {
+        let person = acting(tx, actor)?;
+        let found = tx.member_and_thread(person.id, thread)?;
+        Ok((
+            Self::reader_of(person, found.member)?,
+            found.thread,
+            found.opening,
+        ))
     }
 
     /// The acting person, who must be a moderator.
@@ -598,19 +620,27 @@ impl Portal {
             .ok_or_else(|| Error::not_found("forum member", id))
     }
 
-    /// A thread the reader may see, with its opening post; NotFound otherwise, so that hidden
-    /// threads do not show they exist.
-    fn visible_thread(
-        tx: &mut dyn Transaction,
-        reader: &Reader,
-        id: ThreadId,
-    ) -> Result<(Thread, Post)> {
+    /// A thread the reader may see; NotFound otherwise, so that hidden threads do not show
+    /// they exist.
+    fn visible_thread(tx: &mut dyn Transaction, reader: &Reader, id: ThreadId) -> Result<Thread> {
         let thread = Self::forum_thread(tx, id)?;
         let opening = Self::forum_post(tx, thread.opening)?;
+        Self::seen_thread(reader, id, Some(thread), Some(opening.state))
+    }
+
+    /// The thread `id` if it exists, its opening post exists and the reader may see it.
+    fn seen_thread(
+        reader: &Reader,
+        id: ThreadId,
+        thread: Option<Thread>,
+        opening: Option<PostState>,
+    ) -> Result<Thread> {
+        let thread = thread.ok_or_else(|| Error::not_found("forum thread", id))?;
+        let opening = opening.ok_or_else(|| Error::not_found("forum post", thread.opening))?;
         if !reader.sees_thread(&thread, &opening) {
             return Err(Error::not_found("forum thread", id));
         }
-        Ok((thread, opening))
+        Ok(thread)
     }
 
     /// A post the reader may see (held posts only to their author and moderators).
@@ -805,8 +835,10 @@ impl Portal {
     pub fn reply(&self, actor: &Actor, thread: ThreadId, body: &str) -> Result<Posted> {
         let body = clean("post.body", body, TextKind::Body, &self.config.limits)?;
         self.write(|tx| {
-            let (reader, member) = self.writer(tx, actor)?;
-            let (mut thread, _) = Self::visible_thread(tx, &reader, thread)?;
+            let id = thread;
+            let (reader, thread, opening) = self.reader_and_thread(tx, actor, id)?;
+            let (reader, member) = self.writer_of(reader)?;
+            let mut thread = Self::seen_thread(&reader, id, thread, opening)?;
             if thread.locked.is_some() && !reader.moderator {
                 return Err(Error::ThreadLocked {
                     thread: thread.id.to_string(),
@@ -957,8 +989,9 @@ impl Portal {
     ) -> Result<ThreadPage> {
         let limit = page_limit("thread_page.limit", limit)?;
         self.read(|tx| {
-            let reader = self.reader(tx, actor)?;
-            let (thread, _) = Self::visible_thread(tx, &reader, thread)?;
+            let id = thread;
+            let (reader, thread, opening) = self.reader_and_thread(tx, actor, id)?;
+            let thread = Self::seen_thread(&reader, id, thread, opening)?;
             let mut posts = tx.posts(&PostQuery {
                 thread: thread.id,
                 audience: reader.audience,

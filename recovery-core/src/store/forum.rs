@@ -88,6 +88,18 @@ pub struct QueuedPost {
     pub flags: Vec<Flag>,
 }
 
+/// A person's membership and a thread with the state of its opening post: what a member's
+/// read or write in a thread starts from, read in one go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberAndThread {
+    /// The person's membership, if they joined.
+    pub member: Option<Member>,
+    /// The thread, if it exists.
+    pub thread: Option<Thread>,
+    /// The state of the thread's opening post, if the thread and that post exist.
+    pub opening: Option<PostState>,
+}
+
 /// The forum.
 pub trait ForumTx {
     /// Adds a member. [`StoreError::Conflict`] if the id exists, the person is a member
@@ -115,6 +127,27 @@ pub trait ForumTx {
     fn thread(&mut self, id: ThreadId) -> Result<Option<Thread>, StoreError>;
     /// The threads that match, newest activity first.
     fn threads(&mut self, query: &ThreadQuery) -> Result<Vec<Thread>, StoreError>;
+    /// A person's membership and a thread with its opening post's state. The default asks
+    /// [`member_of`](Self::member_of), [`thread`](Self::thread) and [`post`](Self::post); a
+    /// store that can answer in one query should (the SQLite store does: replying and reading
+    /// a thread start here).
+    fn member_and_thread(
+        &mut self,
+        user: UserId,
+        thread: ThreadId,
+    ) -> Result<MemberAndThread, StoreError> {
+        let member = self.member_of(user)?;
+        let thread = self.thread(thread)?;
+        let opening = match &thread {
+            Some(t) => self.post(t.opening)?.map(|p| p.state),
+            None => None,
+        };
+        Ok(MemberAndThread {
+            member,
+            thread,
+            opening,
+        })
+    }
 
     /// Adds a post. [`StoreError::Conflict`] if the id exists or its thread does not.
     fn insert_post(&mut self, post: &Post) -> Result<(), StoreError>;

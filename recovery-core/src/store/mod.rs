@@ -29,7 +29,7 @@ pub mod conformance;
 
 pub use audit::{AccessQuery, AuditTx};
 pub use feed::FeedTx;
-pub use forum::{Audience, ForumTx, PostQuery, QueuedPost, ThreadQuery};
+pub use forum::{Audience, ForumTx, MemberAndThread, PostQuery, QueuedPost, ThreadQuery};
 pub use memory::MemoryStore;
 pub use messaging::{MessageQuery, MessagingTx};
 #[cfg(feature = "sqlite")]

@@ -15,7 +15,9 @@ use crate::model::forum::{
     Post, PostState, PostVersion, Review, Suspension, Thread,
 };
 use crate::model::ids::{MemberId, ModerationId, PostId, ThreadId, UserId};
-use crate::store::{Audience, ForumTx, PostQuery, QueuedPost, StoreError, ThreadQuery};
+use crate::store::{
+    Audience, ForumTx, MemberAndThread, PostQuery, QueuedPost, StoreError, ThreadQuery,
+};
 
 const MEMBER_COLUMNS: &str = "id, person, pseudonym, pseudonym_key, pseudonym_shape, joined_at, \
                               approved_posts, warnings, suspensions, suspended_from, \
@@ -55,6 +57,19 @@ pub(super) const UPDATE_THREAD: &str = "\
     UPDATE forum_threads SET title = ?3, last_post_at = ?7, posts = ?8, locked_at = ?9, \
                              locked_reason = ?10 \
     WHERE id = ?1 AND category = ?2 AND author = ?4 AND opening = ?5 AND created_at = ?6";
+
+/// A person's membership, a thread and its opening post's state in one statement: each joined
+/// by a unique key (`person`, then the two primary keys), any of them possibly missing.
+pub(super) const MEMBER_AND_THREAD: &str = "\
+    SELECT m.id, m.person, m.pseudonym, m.pseudonym_key, m.pseudonym_shape, m.joined_at, \
+           m.approved_posts, m.warnings, m.suspensions, m.suspended_from, m.suspended_until, \
+           t.id, t.category, t.title, t.author, t.opening, t.created_at, t.last_post_at, \
+           t.posts, t.locked_at, t.locked_reason, \
+           o.id, o.state, o.state_at, o.hidden_reason, o.hidden_note \
+    FROM (SELECT 1) AS one \
+    LEFT JOIN forum_members AS m ON m.person = ?1 \
+    LEFT JOIN forum_threads AS t ON t.id = ?2 \
+    LEFT JOIN forum_posts AS o ON o.id = t.opening";
 
 const POST_COLUMNS: &str = "id, thread, author, body, state, state_at, hidden_reason, \
                             hidden_note, created_at, edited_at, moderator_edit_at, \
@@ -288,6 +303,42 @@ impl ForumTx for SqliteTx<'_> {
             })
             .map_err(store_error)?;
         rows.into_iter().map(ThreadRow::into_thread).collect()
+    }
+
+    fn member_and_thread(
+        &mut self,
+        user: UserId,
+        thread: ThreadId,
+    ) -> Result<MemberAndThread, StoreError> {
+        let (member, thread, opening) = self
+            .conn()?
+            .prepare_cached(MEMBER_AND_THREAD)
+            .and_then(|mut s| {
+                s.query_row(
+                    params![user.as_uuid().as_bytes(), thread.as_uuid().as_bytes()],
+                    |row| {
+                        let member = match row.get_ref(0)? {
+                            rusqlite::types::ValueRef::Null => None,
+                            _ => Some(MemberRow::read_at(row, 0)?),
+                        };
+                        let thread = match row.get_ref(11)? {
+                            rusqlite::types::ValueRef::Null => None,
+                            _ => Some(ThreadRow::read_at(row, 11)?),
+                        };
+                        let opening = match optional_uuid_at(row, 21)? {
+                            None => None,
+                            Some(id) => Some(StateRow::read_at(row, PostId::from_uuid(id), 22)?),
+                        };
+                        Ok((member, thread, opening))
+                    },
+                )
+            })
+            .map_err(store_error)?;
+        Ok(MemberAndThread {
+            member,
+            thread: thread.map(ThreadRow::into_thread).transpose()?,
+            opening: opening.map(StateRow::into_state).transpose()?,
+        })
     }
 
     fn insert_post(&mut self, post: &Post) -> Result<(), StoreError> {
@@ -608,18 +659,23 @@ struct MemberRow;
 
 impl MemberRow {
     fn read(row: &Row<'_>) -> rusqlite::Result<Member> {
-        let from: Option<i64> = row.get(9)?;
-        let until: Option<i64> = row.get(10)?;
+        Self::read_at(row, 0)
+    }
+
+    /// A member from the columns of [`MEMBER_COLUMNS`] starting at column `at`.
+    fn read_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Member> {
+        let from: Option<i64> = row.get(at + 9)?;
+        let until: Option<i64> = row.get(at + 10)?;
         Ok(Member {
-            id: MemberId::from_uuid(uuid_at(row, 0)?),
-            user: UserId::from_uuid(uuid_at(row, 1)?),
-            pseudonym: row.get(2)?,
-            pseudonym_key: row.get(3)?,
-            pseudonym_shape: row.get(4)?,
-            joined_at: time_from_sql(row.get(5)?),
-            approved_posts: row.get(6)?,
-            warnings: row.get(7)?,
-            suspensions: row.get(8)?,
+            id: MemberId::from_uuid(uuid_at(row, at)?),
+            user: UserId::from_uuid(uuid_at(row, at + 1)?),
+            pseudonym: row.get(at + 2)?,
+            pseudonym_key: row.get(at + 3)?,
+            pseudonym_shape: row.get(at + 4)?,
+            joined_at: time_from_sql(row.get(at + 5)?),
+            approved_posts: row.get(at + 6)?,
+            warnings: row.get(at + 7)?,
+            suspensions: row.get(at + 8)?,
             suspension: from.map(|from| Suspension {
                 from: time_from_sql(from),
                 until: until.map(time_from_sql),
@@ -655,20 +711,25 @@ struct ThreadRow {
 
 impl ThreadRow {
     fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Self::read_at(row, 0)
+    }
+
+    /// A thread from the columns of [`THREAD_COLUMNS`] starting at column `at`.
+    fn read_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Self> {
         Ok(Self {
             thread: Thread {
-                id: ThreadId::from_uuid(uuid_at(row, 0)?),
-                category: row.get(1)?,
-                title: row.get(2)?,
-                author: MemberId::from_uuid(uuid_at(row, 3)?),
-                opening: PostId::from_uuid(uuid_at(row, 4)?),
-                created_at: time_from_sql(row.get(5)?),
-                last_post_at: time_from_sql(row.get(6)?),
-                posts: row.get(7)?,
+                id: ThreadId::from_uuid(uuid_at(row, at)?),
+                category: row.get(at + 1)?,
+                title: row.get(at + 2)?,
+                author: MemberId::from_uuid(uuid_at(row, at + 3)?),
+                opening: PostId::from_uuid(uuid_at(row, at + 4)?),
+                created_at: time_from_sql(row.get(at + 5)?),
+                last_post_at: time_from_sql(row.get(at + 6)?),
+                posts: row.get(at + 7)?,
                 locked: None,
             },
-            locked_at: row.get(8)?,
-            locked_reason: row.get(9)?,
+            locked_at: row.get(at + 8)?,
+            locked_reason: row.get(at + 9)?,
         })
     }
 
@@ -766,25 +827,14 @@ impl PostRow {
     fn into_post(self) -> Result<Post, StoreError> {
         let mut post = self.post;
         let id = post.id;
-        let at = self.state_at.map(time_from_sql);
-        post.state = match (self.state.as_str(), at) {
-            ("visible", None) => PostState::Visible,
-            ("held", None) => PostState::Held,
-            ("hidden-by-flags", Some(at)) => PostState::HiddenByFlags { at },
-            ("deleted", Some(at)) => PostState::Deleted { at },
-            ("hidden-by-moderator", Some(at)) => PostState::HiddenByModerator {
-                at,
-                reason: self
-                    .hidden_reason
-                    .as_deref()
-                    .and_then(ForumReason::parse)
-                    .ok_or_else(|| corrupt("post", id, "hidden reason"))?,
-                note: self
-                    .hidden_note
-                    .ok_or_else(|| corrupt("post", id, "hidden note"))?,
-            },
-            _ => return Err(corrupt("post", id, "state")),
-        };
+        post.state = StateRow {
+            post: id,
+            state: self.state,
+            state_at: self.state_at,
+            hidden_reason: self.hidden_reason,
+            hidden_note: self.hidden_note,
+        }
+        .into_state()?;
         post.moderator_edit = match (self.moderator_edit_at, self.moderator_edit_note) {
             (Some(at), Some(note)) => Some(ModeratorEditNote {
                 at: time_from_sql(at),
@@ -803,6 +853,50 @@ impl PostRow {
             _ => return Err(corrupt("post", id, "review")),
         };
         Ok(post)
+    }
+}
+
+/// A post's state columns: `state`, `state_at`, `hidden_reason`, `hidden_note`.
+struct StateRow {
+    post: PostId,
+    state: String,
+    state_at: Option<i64>,
+    hidden_reason: Option<String>,
+    hidden_note: Option<String>,
+}
+
+impl StateRow {
+    fn read_at(row: &Row<'_>, post: PostId, at: usize) -> rusqlite::Result<Self> {
+        Ok(Self {
+            post,
+            state: row.get(at)?,
+            state_at: row.get(at + 1)?,
+            hidden_reason: row.get(at + 2)?,
+            hidden_note: row.get(at + 3)?,
+        })
+    }
+
+    fn into_state(self) -> Result<PostState, StoreError> {
+        let id = self.post;
+        let at = self.state_at.map(time_from_sql);
+        Ok(match (self.state.as_str(), at) {
+            ("visible", None) => PostState::Visible,
+            ("held", None) => PostState::Held,
+            ("hidden-by-flags", Some(at)) => PostState::HiddenByFlags { at },
+            ("deleted", Some(at)) => PostState::Deleted { at },
+            ("hidden-by-moderator", Some(at)) => PostState::HiddenByModerator {
+                at,
+                reason: self
+                    .hidden_reason
+                    .as_deref()
+                    .and_then(ForumReason::parse)
+                    .ok_or_else(|| corrupt("post", id, "hidden reason"))?,
+                note: self
+                    .hidden_note
+                    .ok_or_else(|| corrupt("post", id, "hidden note"))?,
+            },
+            _ => return Err(corrupt("post", id, "state")),
+        })
     }
 }
 

@@ -7,8 +7,8 @@ use rusqlite::types::Value;
 use super::*;
 use crate::model::forum::*;
 use crate::store::sqlite::forum::{
-    FLAG_TIMES, MEMBER_BY_KEY, POST_TIMES, REVIEW_QUEUE, REVIEW_QUEUE_FLAGS, SELECT_FLAGS,
-    SELECT_MODERATION, SELECT_VERSIONS, posts_sql, threads_sql,
+    FLAG_TIMES, MEMBER_AND_THREAD, MEMBER_BY_KEY, POST_TIMES, REVIEW_QUEUE, REVIEW_QUEUE_FLAGS,
+    SELECT_FLAGS, SELECT_MODERATION, SELECT_VERSIONS, posts_sql, threads_sql,
 };
 use crate::store::{Audience, PostQuery, ThreadQuery};
 use uuid::Uuid;
@@ -240,6 +240,29 @@ fn forum_reads_agree_with_the_memory_store() {
         listed(bo.id).contains(&threads[4].id),
         "a deleted opening post leaves a tombstone"
     );
+
+    // A membership and a thread with its opening post's state, in one read: every state of
+    // the opening post, and a missing member, thread or opening post.
+    let mut orphan = thread(&bo, "recovery", at(20, 0));
+    orphan.opening = PostId::new();
+    on_both(&stores, |tx| tx.insert_thread(&orphan).unwrap());
+    let outsider = UserId::new();
+    for user in [anna.user, bo.user, outsider] {
+        for t in threads.iter().chain([&orphan]) {
+            let found = agree(&stores, |tx| tx.member_and_thread(user, t.id).unwrap());
+            assert_eq!(
+                found.member.map(|m| m.user),
+                (user != outsider).then_some(user)
+            );
+            assert_eq!(found.thread.as_ref(), Some(t));
+            let opening = posts.iter().find(|p| p.id == t.opening).map(|p| &p.state);
+            assert_eq!(found.opening.as_ref(), opening);
+        }
+        let nowhere = agree(&stores, |tx| {
+            tx.member_and_thread(user, ThreadId::new()).unwrap()
+        });
+        assert_eq!((nowhere.thread, nowhere.opening), (None, None));
+    }
 
     // The review queue: crisis first, then more flaggers, then the longest waiting.
     let queue = agree(&stores, |tx| tx.review_queue(None, 10).unwrap());
@@ -643,6 +666,26 @@ fn every_forum_query_searches_an_index_in_its_order() {
             .filter(|l| l.contains("forum_members"))
             .all(|l| l.starts_with("SEARCH")),
         "{by_key:?}"
+    );
+    // Replying and reading a thread start with one row: each table by a unique key.
+    // The only scan is of the one constant row the three lookups hang from.
+    let start = plan(&store, MEMBER_AND_THREAD, vec![id(), id()]);
+    for step in [
+        "SEARCH m USING INDEX sqlite_autoindex_forum_members_2 (person=?)",
+        "SEARCH t USING INDEX sqlite_autoindex_forum_threads_1 (id=?)",
+        "SEARCH o USING INDEX sqlite_autoindex_forum_posts_1 (id=?)",
+    ] {
+        assert!(
+            start.iter().any(|l| l.starts_with(step)),
+            "{step}: {start:?}"
+        );
+    }
+    assert!(
+        start
+            .iter()
+            .filter(|l| l.starts_with("SCAN"))
+            .all(|l| l == "SCAN one" || l == "SCAN CONSTANT ROW"),
+        "{start:?}"
     );
     let flags = plan(&store, SELECT_FLAGS, vec![id()]);
     assert!(
