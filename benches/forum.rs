@@ -5,8 +5,12 @@
 //!   the same rows and pseudonyms in one SQL statement.
 //! - `review_queue`: the first page (50) of the review queue, with each post's flags and thread
 //!   title. Baseline: the 50 queue rows in one statement.
-//! - `post`: a 2,000-character reply, crisis scan included. Baseline: one autocommit INSERT of
-//!   the same row.
+//! - `post`: a 2,000-character reply, crisis scan included, with the rate limit off
+//!   (`portal_2000_chars`) and with the default limit of 10 posts an hour read back from the
+//!   member's newest posts (`portal_2000_chars_rate_limited`, a clock moving 7 minutes per post
+//!   so that 8 posts are in the window). Baselines: one autocommit INSERT of the same row
+//!   (`raw_rusqlite`, the issue's yardstick), and one transaction writing the same rows the
+//!   store writes, the post and the thread's activity and count (`raw_rusqlite_same_rows`).
 //!
 //! The database is built once per run into a temporary file with raw inserts in large
 //! transactions (about a minute). After criterion, the run prints p50 and p99 of the page reads
@@ -16,14 +20,16 @@
 
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use criterion::measurement::Measurement;
 use criterion::{Criterion, criterion_group, criterion_main};
 use recovery_core::model::forum::Review;
 use recovery_core::store::SqliteStore;
 use recovery_core::{
-    Actor, MemberId, NewPerson, NewThread, Portal, PortalConfig, PostId, RateLimit, Role,
-    SqliteOptions, ThreadId,
+    Actor, ManualClock, MemberId, NewPerson, NewThread, Portal, PortalConfig, PostId, RateLimit,
+    Role, SqliteOptions, ThreadId,
 };
 use rusqlite::{Connection, params};
 
@@ -44,6 +50,11 @@ struct Forum {
     poster: Actor,
     /// A thread in the middle of the file.
     thread: ThreadId,
+    /// The same file under the default post limit, with a clock that moves 7 minutes per
+    /// post, and the member who posts through it.
+    limited: Portal,
+    clock: Arc<ManualClock>,
+    steady: Actor,
 }
 
 fn config() -> PortalConfig {
@@ -213,7 +224,19 @@ fn forum() -> Forum {
     };
     let reader = join("Reader", "Quiet Owl");
     let poster = join("Poster", "Busy Wren");
+    let steady = join("Limited", "Steady Finch");
+    let clock = Arc::new(ManualClock::new(
+        chrono::Utc::now() + chrono::Duration::days(30),
+    ));
+    let mut limited = config();
+    limited.forum.post_limit = PortalConfig::default().forum.post_limit;
+    let limited = Portal::open(&path, limited)
+        .expect("portal opens")
+        .with_clock(clock.clone());
     Forum {
+        limited,
+        clock,
+        steady,
         _dir: dir,
         path,
         portal,
@@ -262,8 +285,14 @@ fn percentiles(n: usize, mut f: impl FnMut()) -> (f64, f64) {
     (at(0.50), at(0.99))
 }
 
-fn benches(c: &mut Criterion) {
-    let f = forum();
+/// The forum, built once per run and shared by both clocks' groups.
+fn shared() -> &'static Forum {
+    static FORUM: OnceLock<Forum> = OnceLock::new();
+    FORUM.get_or_init(forum)
+}
+
+fn reads(c: &mut Criterion) {
+    let f = shared();
     let raw = Connection::open(&f.path).expect("raw reader");
     let thread_bytes = f.thread.as_uuid().into_bytes();
 
@@ -340,7 +369,10 @@ fn benches(c: &mut Criterion) {
         );
     });
     eprintln!("review_queue/raw_rusqlite: p50 {p50:.1} us, p99 {p99:.1} us");
+}
 
+fn posting<M: Measurement>(c: &mut Criterion<M>, name: &str) {
+    let f = shared();
     // Posting: a 2,000-character reply with the crisis scan, against one raw INSERT of a row
     // like it. Both write to the same 1,000,000-post file.
     let body: String = "Today I went for a walk by the river and it helped more than I thought. "
@@ -359,7 +391,7 @@ fn benches(c: &mut Criterion) {
             },
         )
         .expect("thread");
-    let mut group = c.benchmark_group("post");
+    let mut group = c.benchmark_group(name);
     group.bench_function("portal_2000_chars", |b| {
         b.iter(|| {
             f.portal
@@ -390,15 +422,92 @@ fn benches(c: &mut Criterion) {
             .expect("inserted")
         })
     });
+    let writes = Connection::open(&f.path).expect("raw writer");
+    writes
+        .pragma_update(None, "synchronous", "NORMAL")
+        .expect("pragma");
+    group.bench_function("raw_rusqlite_same_rows", |b| {
+        b.iter(|| {
+            let now = nanos(chrono::Utc::now());
+            // As the store does: the write lock taken at the start, cached statements.
+            let tx = &writes;
+            tx.prepare_cached("BEGIN IMMEDIATE")
+                .expect("prepare")
+                .execute([])
+                .expect("begin");
+            tx.prepare_cached(
+                "INSERT INTO forum_posts (id, thread, author, body, state, state_at, \
+                 hidden_reason, hidden_note, created_at, edited_at, moderator_edit_at, \
+                 moderator_edit_note, version, crisis_text, review_crisis, review_flaggers, \
+                 review_since, review_key) VALUES (?1, ?2, ?3, ?4, 'visible', NULL, NULL, NULL, \
+                 ?5, NULL, NULL, NULL, 1, 0, NULL, NULL, NULL, NULL)",
+            )
+            .expect("prepare")
+            .execute(params![
+                PostId::new().as_uuid().as_bytes(),
+                own.id.as_uuid().as_bytes(),
+                author.as_uuid().as_bytes(),
+                black_box(&body),
+                now,
+            ])
+            .expect("inserted");
+            tx.prepare_cached(
+                "UPDATE forum_threads SET last_post_at = ?2, posts = posts + 1 WHERE id = ?1",
+            )
+            .expect("prepare")
+            .execute(params![own.id.as_uuid().as_bytes(), now])
+            .expect("updated");
+            tx.prepare_cached("COMMIT")
+                .expect("prepare")
+                .execute([])
+                .expect("commit")
+        })
+    });
+
+    // The default rate limit, read back: the member always has 8 posts inside the hour.
+    group.bench_function("portal_2000_chars_rate_limited", |b| {
+        b.iter(|| {
+            f.clock.advance(chrono::Duration::minutes(7));
+            f.limited
+                .reply(&f.steady, own.id, black_box(&body))
+                .expect("posted")
+        })
+    });
     group.finish();
 }
 
-criterion_group! {
-    name = forum_benches;
-    config = Criterion::default()
-        .sample_size(50)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4));
-    targets = benches
+fn wall_time(c: &mut Criterion) {
+    reads(c);
+    posting(c, "post");
 }
-criterion_main!(forum_benches);
+
+/// Posting again, measured in the benchmark thread's CPU time: the ratio to read while other
+/// builds share the machine (see the README's "Two clocks").
+#[cfg(unix)]
+fn cpu_time(c: &mut Criterion<benches::ThreadCpuTime>) {
+    posting(c, "post_cpu");
+}
+
+fn timing<M: Measurement>(c: Criterion<M>) -> Criterion<M> {
+    c.sample_size(50)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+}
+
+criterion_group! {
+    name = by_wall_time;
+    config = timing(Criterion::default());
+    targets = wall_time
+}
+
+#[cfg(unix)]
+criterion_group! {
+    name = by_cpu_time;
+    config = timing(Criterion::default().with_measurement(benches::ThreadCpuTime));
+    targets = cpu_time
+}
+
+#[cfg(unix)]
+criterion_main!(by_wall_time, by_cpu_time);
+#[cfg(not(unix))]
+criterion_main!(by_wall_time);
