@@ -292,6 +292,120 @@ pub struct ForumStanding {
     pub notices: Vec<ModerationNotice>,
 }
 
+/// A forum category, from the portal's configuration.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ForumCategory {
+    /// Its key: what a thread names it by (e.g. `everyday-life`).
+    pub key: String,
+    /// Its name.
+    pub label: Localized,
+    /// What belongs there.
+    pub description: Localized,
+}
+
+/// Where the next page of threads starts.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ThreadCursor {
+    /// The last listed thread's newest post time.
+    pub last_post_at: SystemTime,
+    /// The last listed thread's id.
+    pub id: String,
+}
+
+/// One page of threads, newest activity first.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ThreadList {
+    /// The threads.
+    pub threads: Vec<ThreadSummary>,
+    /// Pass as `before` for the next page; none on the last.
+    pub next: Option<ThreadCursor>,
+}
+
+/// A moderator's edit of a post.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ModeratorEdit {
+    /// The new text.
+    pub body: String,
+    /// A new thread title: only for a thread's opening post.
+    #[uniffi(default = None)]
+    pub title: Option<String>,
+    /// Why, and the note shown with the post.
+    pub note: ModeratorNote,
+}
+
+/// Who replaced a version of a post.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum Editor {
+    /// The post's author.
+    Author,
+    /// A moderator.
+    Moderator {
+        /// The moderator's person id.
+        person: String,
+    },
+}
+
+/// An earlier version of an edited post, for moderators.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct PostVersion {
+    /// The post.
+    pub post: String,
+    /// The version number this text had (from 1).
+    pub version: u32,
+    /// The text it had.
+    pub body: String,
+    /// When this version was written.
+    pub written_at: SystemTime,
+    /// When the edit that replaced it was made.
+    pub replaced_at: SystemTime,
+    /// Who made that edit.
+    pub replaced_by: Editor,
+}
+
+/// A moderator's action as moderators see it.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ModerationRecord {
+    /// Its id.
+    pub id: String,
+    /// When.
+    pub at: SystemTime,
+    /// The moderator's person id.
+    pub moderator: String,
+    /// The member it concerns.
+    pub member: String,
+    /// What was done.
+    pub action: ModerationAction,
+    /// Why (none for approve, unlock and lift).
+    pub reason: Option<ForumReason>,
+    /// The moderator's note.
+    pub note: String,
+    /// The post acted on.
+    pub post: Option<String>,
+    /// The thread acted on, or the post's thread.
+    pub thread: Option<String>,
+}
+
+/// A member as moderators see them: pseudonym and record, never the person behind it.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct MemberRecord {
+    /// Their member id.
+    pub member: String,
+    /// Their pseudonym.
+    pub pseudonym: String,
+    /// When they joined.
+    pub joined_at: SystemTime,
+    /// Held posts a moderator approved.
+    pub approved_posts: u32,
+    /// Warnings so far.
+    pub warnings: u32,
+    /// Suspensions so far (the next climbs the ladder from here).
+    pub suspensions: u32,
+    /// The suspension in force, if any.
+    pub suspension: Option<Suspension>,
+    /// Every moderator action about them, oldest first.
+    pub actions: Vec<ModerationRecord>,
+}
+
 impl From<ForumReason> for recovery_core::ForumReason {
     fn from(r: ForumReason) -> Self {
         use recovery_core::ForumReason as R;
@@ -537,6 +651,109 @@ impl From<recovery_core::ForumStanding> for ForumStanding {
             new_member: s.new_member,
             suspension: s.suspension.map(Into::into),
             notices: all(s.notices),
+        }
+    }
+}
+
+impl From<&recovery_core::ForumCategory> for ForumCategory {
+    fn from(c: &recovery_core::ForumCategory) -> Self {
+        Self {
+            key: c.key.clone(),
+            label: c.label.clone().into(),
+            description: c.description.clone().into(),
+        }
+    }
+}
+
+impl From<recovery_core::ThreadCursor> for ThreadCursor {
+    fn from(c: recovery_core::ThreadCursor) -> Self {
+        Self {
+            last_post_at: timestamp(c.last_post_at),
+            id: c.id.to_string(),
+        }
+    }
+}
+
+impl ThreadCursor {
+    /// Parses the id and time.
+    pub(crate) fn into_core(self) -> Result<recovery_core::ThreadCursor> {
+        Ok(recovery_core::ThreadCursor {
+            last_post_at: convert::moment("before.last_post_at", self.last_post_at)?,
+            id: convert::id("before.id", &self.id)?,
+        })
+    }
+}
+
+impl From<recovery_core::ThreadList> for ThreadList {
+    fn from(l: recovery_core::ThreadList) -> Self {
+        Self {
+            threads: all(l.threads),
+            next: l.next.map(Into::into),
+        }
+    }
+}
+
+impl From<ModeratorEdit> for recovery_core::ModeratorEdit {
+    fn from(e: ModeratorEdit) -> Self {
+        Self {
+            body: e.body,
+            title: e.title,
+            note: e.note.into(),
+        }
+    }
+}
+
+impl From<recovery_core::Editor> for Editor {
+    fn from(e: recovery_core::Editor) -> Self {
+        match e {
+            recovery_core::Editor::Author => Editor::Author,
+            recovery_core::Editor::Moderator(person) => Editor::Moderator {
+                person: person.to_string(),
+            },
+        }
+    }
+}
+
+impl From<recovery_core::PostVersion> for PostVersion {
+    fn from(v: recovery_core::PostVersion) -> Self {
+        Self {
+            post: v.post.to_string(),
+            version: v.version,
+            body: v.body,
+            written_at: timestamp(v.written_at),
+            replaced_at: timestamp(v.replaced_at),
+            replaced_by: v.replaced_by.into(),
+        }
+    }
+}
+
+impl From<recovery_core::ModerationRecord> for ModerationRecord {
+    fn from(r: recovery_core::ModerationRecord) -> Self {
+        Self {
+            id: r.id.to_string(),
+            at: timestamp(r.at),
+            moderator: r.moderator.to_string(),
+            member: r.member.to_string(),
+            action: r.action.into(),
+            reason: r.reason.map(Into::into),
+            note: r.note,
+            post: r.post.map(|p| p.to_string()),
+            thread: r.thread.map(|t| t.to_string()),
+        }
+    }
+}
+
+impl From<recovery_core::MemberRecord> for MemberRecord {
+    fn from(m: recovery_core::MemberRecord) -> Self {
+        Self {
+            member: m.member.to_string(),
+            pseudonym: m.pseudonym,
+            joined_at: timestamp(m.joined_at),
+            approved_posts: m.approved_posts,
+            warnings: m.warnings,
+            suspensions: m.suspensions,
+            suspension: m.suspension.map(Into::into),
+            actions: all(m.actions),
         }
     }
 }

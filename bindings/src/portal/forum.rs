@@ -106,4 +106,121 @@ impl Portal {
             .suspend_member(&actor, member, why.into())?
             .into())
     }
+
+    /// The forum's categories, in display order.
+    pub fn forum_categories(&self) -> Vec<ForumCategory> {
+        self.inner
+            .forum_categories()
+            .iter()
+            .map(Into::into)
+            .collect()
+    }
+
+    /// Threads, newest activity first: only `category` if given, those before `before` (none:
+    /// from the newest), at most `limit` (0: the default of 50; at most 100).
+    #[uniffi::method(default(category = None, before = None, limit = 0))]
+    pub fn threads(
+        &self,
+        actor: String,
+        category: Option<String>,
+        before: Option<ThreadCursor>,
+        limit: u32,
+    ) -> Result<ThreadList> {
+        let actor = convert::actor(&actor)?;
+        let before = before.map(ThreadCursor::into_core).transpose()?;
+        let query = recovery_core::ThreadListQuery {
+            category,
+            before,
+            limit: convert::limit(limit),
+        };
+        Ok(self.inner.threads(&actor, query)?.into())
+    }
+
+    /// The author edits their post within the edit window; moderators keep the earlier text.
+    pub fn edit_post(&self, actor: String, post: String, body: String) -> Result<Posted> {
+        let actor = convert::actor(&actor)?;
+        let post = convert::id("post", &post)?;
+        Ok(self.inner.edit_post(&actor, post, &body)?.into())
+    }
+
+    /// The author deletes their post: its text and earlier versions are erased, a tombstone
+    /// stays in the thread.
+    pub fn delete_post(&self, actor: String, post: String) -> Result<PostView> {
+        let actor = convert::actor(&actor)?;
+        let post = convert::id("post", &post)?;
+        Ok(self.inner.delete_post(&actor, post)?.into())
+    }
+
+    /// For moderators: every earlier version of a post, oldest first.
+    pub fn post_history(&self, actor: String, post: String) -> Result<Vec<PostVersion>> {
+        let actor = convert::actor(&actor)?;
+        let post = convert::id("post", &post)?;
+        Ok(convert::all(self.inner.post_history(&actor, post)?))
+    }
+
+    /// For moderators: edits a post (and an opening post's thread title) with a note shown
+    /// with it; the earlier text is kept in the post's history.
+    pub fn moderate_post(
+        &self,
+        actor: String,
+        post: String,
+        edit: ModeratorEdit,
+    ) -> Result<PostView> {
+        let actor = convert::actor(&actor)?;
+        let post = convert::id("post", &post)?;
+        Ok(self.inner.moderate_post(&actor, post, edit.into())?.into())
+    }
+
+    /// For moderators: locks a thread, so that only moderators may post in it.
+    pub fn lock_thread(
+        &self,
+        actor: String,
+        thread: String,
+        why: ModeratorNote,
+    ) -> Result<ThreadSummary> {
+        let actor = convert::actor(&actor)?;
+        let thread = convert::id("thread", &thread)?;
+        Ok(self.inner.lock_thread(&actor, thread, why.into())?.into())
+    }
+
+    /// For moderators: unlocks a thread.
+    pub fn unlock_thread(&self, actor: String, thread: String) -> Result<ThreadSummary> {
+        let actor = convert::actor(&actor)?;
+        let thread = convert::id("thread", &thread)?;
+        Ok(self.inner.unlock_thread(&actor, thread)?.into())
+    }
+
+    /// For moderators: a member's record (pseudonym, counts, suspension, every moderator
+    /// action about them), never the person behind the pseudonym.
+    pub fn member_record(&self, actor: String, member: String) -> Result<MemberRecord> {
+        let actor = convert::actor(&actor)?;
+        let member = convert::id("member", &member)?;
+        Ok(self.inner.member_record(&actor, member)?.into())
+    }
+
+    /// For moderators: warns a member, with a reason and a note the member sees.
+    pub fn warn_member(
+        &self,
+        actor: String,
+        member: String,
+        why: ModeratorNote,
+    ) -> Result<MemberRecord> {
+        let actor = convert::actor(&actor)?;
+        let member = convert::id("member", &member)?;
+        Ok(self.inner.warn_member(&actor, member, why.into())?.into())
+    }
+
+    /// For moderators: lifts a member's suspension now; the next suspension is still the next
+    /// step of the ladder.
+    #[uniffi::method(default(note = ""))]
+    pub fn lift_suspension(
+        &self,
+        actor: String,
+        member: String,
+        note: String,
+    ) -> Result<MemberRecord> {
+        let actor = convert::actor(&actor)?;
+        let member = convert::id("member", &member)?;
+        Ok(self.inner.lift_suspension(&actor, member, &note)?.into())
+    }
 }
