@@ -992,7 +992,7 @@ impl Portal {
             let id = thread;
             let (reader, thread, opening) = self.reader_and_thread(tx, actor, id)?;
             let thread = Self::seen_thread(&reader, id, thread, opening)?;
-            let mut posts = tx.posts(&PostQuery {
+            let mut posts = tx.posts_with_pseudonyms(&PostQuery {
                 thread: thread.id,
                 audience: reader.audience,
                 after: after.map(|c| (c.created_at, c.id)),
@@ -1000,19 +1000,23 @@ impl Portal {
             })?;
             let next = if posts.len() > limit {
                 posts.truncate(limit);
-                posts.last().map(|p| PostCursor {
+                posts.last().map(|(p, _)| PostCursor {
                     created_at: p.created_at,
                     id: p.id,
                 })
             } else {
                 None
             };
-            let mut names = Pseudonyms::default();
+            // The thread's author is usually on its first page already.
+            let author = match posts.iter().find(|(p, _)| p.author == thread.author) {
+                Some((_, name)) => name.clone(),
+                None => Self::forum_member(tx, thread.author)?.pseudonym,
+            };
             let posts = posts
-                .iter()
-                .map(|p| Ok(post_view(p, names.get(tx, p.author)?, &reader)))
-                .collect::<Result<_>>()?;
-            let thread = summary(&thread, names.get(tx, thread.author)?);
+                .into_iter()
+                .map(|(p, name)| post_view(&p, name, &reader))
+                .collect();
+            let thread = summary(&thread, author);
             Ok(ThreadPage {
                 thread,
                 posts,

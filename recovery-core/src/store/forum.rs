@@ -158,6 +158,35 @@ pub trait ForumTx {
     fn post(&mut self, id: PostId) -> Result<Option<Post>, StoreError>;
     /// The posts of a thread that match, oldest first.
     fn posts(&mut self, query: &PostQuery) -> Result<Vec<Post>, StoreError>;
+    /// The posts of a thread that match, oldest first, each with its author's pseudonym.
+    /// [`StoreError::Corrupt`] if an author is missing. The default asks
+    /// [`posts`](Self::posts) and then [`member`](Self::member) once per author; a store that
+    /// can join them should (the SQLite store does: a thread page is this one read).
+    fn posts_with_pseudonyms(
+        &mut self,
+        query: &PostQuery,
+    ) -> Result<Vec<(Post, String)>, StoreError> {
+        let posts = self.posts(query)?;
+        let mut names: std::collections::HashMap<MemberId, String> =
+            std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(posts.len());
+        for post in posts {
+            let name = match names.get(&post.author) {
+                Some(name) => name.clone(),
+                None => {
+                    let member = self
+                        .member(post.author)?
+                        .ok_or_else(|| StoreError::Corrupt {
+                            detail: format!("post {}: its author is missing", post.id),
+                        })?;
+                    names.insert(post.author, member.pseudonym.clone());
+                    member.pseudonym
+                }
+            };
+            out.push((post, name));
+        }
+        Ok(out)
+    }
     /// When the member wrote their newest posts at or after `since`, newest first, at most
     /// `limit` (for rate limits).
     fn post_times(

@@ -209,18 +209,39 @@ pub(super) fn threads_sql(query: &ThreadQuery) -> (String, Vec<Value>) {
 
 /// The SQL and parameters for a [`PostQuery`]: oldest first, through `forum_posts_by_thread`.
 pub(super) fn posts_sql(query: &PostQuery) -> (String, Vec<Value>) {
-    let mut sql = format!("SELECT {POST_COLUMNS} FROM forum_posts WHERE thread = ?");
+    posts_select(query, &format!("SELECT {POST_COLUMNS} FROM forum_posts"))
+}
+
+/// [`posts_sql`] with each author's pseudonym as the last column, the member joined by its
+/// primary key (a missing one reads as NULL, which the store reports as damage).
+pub(super) fn posts_with_pseudonyms_sql(query: &PostQuery) -> (String, Vec<Value>) {
+    let columns = POST_COLUMNS
+        .split(", ")
+        .map(|c| format!("forum_posts.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    posts_select(
+        query,
+        &format!(
+            "SELECT {columns}, m.pseudonym FROM forum_posts \
+             LEFT JOIN forum_members AS m ON m.id = forum_posts.author"
+        ),
+    )
+}
+
+fn posts_select(query: &PostQuery, select: &str) -> (String, Vec<Value>) {
+    let mut sql = format!("{select} WHERE forum_posts.thread = ?");
     let mut values = vec![blob(query.thread.as_uuid())];
     if let Some((at, id)) = query.after {
-        sql.push_str(" AND (created_at, id) > (?, ?)");
+        sql.push_str(" AND (forum_posts.created_at, forum_posts.id) > (?, ?)");
         values.push(time_bound(at));
         values.push(blob(id.as_uuid()));
     }
     if let Audience::Member(member) = query.audience {
-        sql.push_str(" AND (state <> 'held' OR author = ?)");
+        sql.push_str(" AND (forum_posts.state <> 'held' OR forum_posts.author = ?)");
         values.push(blob(member.as_uuid()));
     }
-    sql.push_str(" ORDER BY created_at, id LIMIT ?");
+    sql.push_str(" ORDER BY forum_posts.created_at, forum_posts.id LIMIT ?");
     values.push(Value::Integer(limit(query.limit)));
     (sql, values)
 }
@@ -376,6 +397,32 @@ impl ForumTx for SqliteTx<'_> {
     fn posts(&mut self, query: &PostQuery) -> Result<Vec<Post>, StoreError> {
         let (sql, values) = posts_sql(query);
         self.post_rows(&sql, values)
+    }
+
+    fn posts_with_pseudonyms(
+        &mut self,
+        query: &PostQuery,
+    ) -> Result<Vec<(Post, String)>, StoreError> {
+        let (sql, values) = posts_with_pseudonyms_sql(query);
+        let rows = self
+            .conn()?
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map(params_from_iter(values), |row| {
+                    Ok((PostRow::read(row)?, row.get::<_, Option<String>>(17)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(store_error)?;
+        rows.into_iter()
+            .map(|(row, pseudonym)| {
+                let post = row.into_post()?;
+                let pseudonym = pseudonym.ok_or_else(|| StoreError::Corrupt {
+                    detail: format!("post {}: its author is missing", post.id),
+                })?;
+                Ok((post, pseudonym))
+            })
+            .collect()
     }
 
     fn post_times(

@@ -8,7 +8,8 @@ use super::*;
 use crate::model::forum::*;
 use crate::store::sqlite::forum::{
     FLAG_TIMES, MEMBER_AND_THREAD, MEMBER_BY_KEY, POST_TIMES, REVIEW_QUEUE, REVIEW_QUEUE_FLAGS,
-    SELECT_FLAGS, SELECT_MODERATION, SELECT_VERSIONS, posts_sql, threads_sql,
+    SELECT_FLAGS, SELECT_MODERATION, SELECT_VERSIONS, posts_sql, posts_with_pseudonyms_sql,
+    threads_sql,
 };
 use crate::store::{Audience, PostQuery, ThreadQuery};
 use uuid::Uuid;
@@ -209,6 +210,23 @@ fn forum_reads_agree_with_the_memory_store() {
             })
             .unwrap()
         });
+        let named = agree(&stores, |tx| {
+            tx.posts_with_pseudonyms(&PostQuery {
+                thread: t0.id,
+                audience,
+                after: None,
+                limit: 4,
+            })
+            .unwrap()
+        });
+        let name = |m: MemberId| if m == anna.id { "Lark" } else { "Fjord" };
+        assert_eq!(
+            named,
+            page.iter()
+                .map(|p| (p.clone(), name(p.author).to_owned()))
+                .collect::<Vec<_>>(),
+            "{who}"
+        );
         let last = page.last().unwrap();
         agree(&stores, |tx| {
             tx.posts(&PostQuery {
@@ -595,6 +613,17 @@ fn every_forum_query_searches_an_index_in_its_order() {
                 "forum_posts_by_thread",
                 &format!("{query:?}"),
             );
+            assert!(lines.iter().all(|l| l.starts_with("SEARCH")), "{lines:?}");
+            // A thread page: the same walk, each author by primary key.
+            let (sql, values) = posts_with_pseudonyms_sql(&query);
+            let lines = plan(&store, &sql, values);
+            assert_uses(
+                &lines,
+                "forum_posts",
+                "forum_posts_by_thread",
+                &format!("{query:?}"),
+            );
+            assert_uses(&lines, "m", "sqlite_autoindex_forum_members_1", "authors");
             assert!(lines.iter().all(|l| l.starts_with("SEARCH")), "{lines:?}");
         }
     }
