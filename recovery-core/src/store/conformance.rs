@@ -91,8 +91,10 @@ use crate::model::team::{
 use crate::model::toolbox::*;
 use crate::policy::audit::{GENESIS, chain_hash};
 
+mod forum;
 mod messaging;
 mod usage;
+pub use forum::*;
 pub use messaging::*;
 pub use usage::*;
 
@@ -234,6 +236,9 @@ macro_rules! store_conformance_tests {
             usage_involvement_counts_own_goals_shares_and_crisis_plans,
             usage_team_tallies_count_joined_providers_and_shared_scopes,
             dropped_transaction_rolls_back_usage_events,
+            // ----- the forum's combined reads -----
+            member_and_thread_agrees_with_its_three_reads,
+            posts_with_pseudonyms_pairs_each_post_with_its_author,
         }
     };
     (@tests ($make:expr); $($case:ident),* $(,)?) => {
