@@ -10,7 +10,8 @@
 //!   member's newest posts (`portal_2000_chars_rate_limited`, a clock moving 7 minutes per post
 //!   so that 8 posts are in the window). Baselines: one autocommit INSERT of the same row
 //!   (`raw_rusqlite`, the issue's yardstick), and one transaction writing the same rows the
-//!   store writes, the post and the thread's activity and count (`raw_rusqlite_same_rows`).
+//!   store writes: the post, the thread's activity and count, and the usage log's event
+//!   (`raw_rusqlite_same_rows`).
 //!
 //! The database is built once per run into a temporary file with raw inserts in large
 //! transactions (about a minute). After criterion, the run prints p50 and p99 of the page reads
@@ -457,6 +458,14 @@ fn posting<M: Measurement>(c: &mut Criterion<M>, name: &str) {
             .expect("prepare")
             .execute(params![own.id.as_uuid().as_bytes(), now])
             .expect("updated");
+            tx.prepare_cached(
+                "INSERT INTO usage_events (at, actor, role, module, action, subject, \
+                 conversation, scope) \
+                 VALUES (?1, ?2, 'service-user', 'forum', 'post', NULL, NULL, NULL)",
+            )
+            .expect("prepare")
+            .execute(params![now, f.poster.id.as_uuid().as_bytes()])
+            .expect("usage event");
             tx.prepare_cached("COMMIT")
                 .expect("prepare")
                 .execute([])
