@@ -39,6 +39,7 @@ mod toolbox;
 mod transaction;
 mod usage;
 mod validate;
+mod wal;
 
 #[cfg(test)]
 mod tests;
@@ -274,6 +275,14 @@ impl SqliteStore {
         let conn = Connection::open(path).map_err(store_error)?;
         let store = Self::prepare(conn, &SqliteOptions::default(), Some(path.to_path_buf()))?;
         store.migrate_to(version)
+    }
+
+    /// Checks the write-ahead log beside the database file at `path` (its `-wal` file, if there
+    /// is one) as opening does, without opening or writing anything: [`StoreError::Corrupt`] if
+    /// it is damaged anywhere but in a torn last transaction. For the benchmark of that check.
+    #[doc(hidden)]
+    pub fn check_write_ahead_log(path: impl AsRef<Path>) -> Result<(), StoreError> {
+        wal::check_log_of(path.as_ref())
     }
 
     /// Applies the connection settings every store runs with.

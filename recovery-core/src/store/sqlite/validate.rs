@@ -61,6 +61,8 @@ pub(super) fn validate(
     if metadata.len() == 0 {
         return Ok(Existing::Fresh);
     }
+    // Before any connection reads the log: SQLite would silently stop at damage in it.
+    super::wal::check_log_of(path)?;
     let plain = has_sqlite_header(path)?;
     match (plain, key) {
         (false, None) => return Err(StoreError::NotADatabase),
