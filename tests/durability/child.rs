@@ -3,7 +3,8 @@
 //!
 //! - `crash DB SEED ANNA NURSE MODERATOR BO`: runs random portal commands on DB for ever, and
 //!   prints one line per command after the call has returned (so its transaction committed),
-//!   naming what it made. The parent kills it with SIGKILL at a random moment.
+//!   naming what it made (toolbox items, grants, proposals, forum posts, messages). The parent
+//!   kills it with SIGKILL at a random moment.
 //! - `write DB ACTOR COUNT`: adds COUNT goals as ACTOR, printing `goal ID` after each.
 //! - `hold DB`: takes SQLite's write lock on DB with a connection of its own, prints `locked`,
 //!   and keeps it until its standard input closes. `hold-exclusive DB` does the same in
@@ -80,8 +81,15 @@ fn crash(db: &Path, args: &[String]) -> Result<(), String> {
         .into_iter()
         .map(|t| t.id)
         .collect();
+    let mut conversations: Vec<ConversationId> = portal
+        .inbox(anna)
+        .map_err(|e| e.to_string())?
+        .conversations
+        .into_iter()
+        .map(|c| c.conversation.id)
+        .collect();
     for n in 0u64.. {
-        match rng.below(9) {
+        match rng.below(11) {
             0 => {
                 let mut new = NewGoal::new(housing(), format!("Goal {seed}-{n}"));
                 new.why = long_text(&mut rng, 2_000);
@@ -182,6 +190,49 @@ fn crash(db: &Path, args: &[String]) -> Result<(), String> {
                     )
                     .map_err(|e| e.to_string())?;
                 report(format_args!("diary {}", entry.id));
+            }
+            8 | 9 => {
+                // A message from Anna (sometimes with a snapshot of a goal) or from her nurse,
+                // in a new conversation or an earlier one.
+                let by_anna = rng.below(2) == 0;
+                let (author, other) = if by_anna {
+                    (anna, &cast.nurse)
+                } else {
+                    (&cast.nurse, anna)
+                };
+                let mut message = NewMessage::text(long_text(&mut rng, 1_500));
+                if by_anna && !goals.is_empty() && rng.below(2) == 0 {
+                    message = message.attach(Attach::Goal(*rng.pick(&goals)));
+                }
+                if conversations.is_empty() || rng.below(4) == 0 {
+                    let started = portal
+                        .start_conversation(
+                            author,
+                            NewConversation {
+                                with: vec![other.id],
+                                subject: format!("About {seed}-{n}"),
+                                message,
+                            },
+                        )
+                        .map_err(|e| e.to_string())?;
+                    let id = started.conversation.id;
+                    report(format_args!(
+                        "message {id} {} {}",
+                        started.message.id,
+                        started.message.attachments.len()
+                    ));
+                    conversations.push(id);
+                } else {
+                    let id = *rng.pick(&conversations);
+                    let sent = portal
+                        .send_message(author, id, message)
+                        .map_err(|e| e.to_string())?;
+                    report(format_args!(
+                        "message {id} {} {}",
+                        sent.id,
+                        sent.attachments.len()
+                    ));
+                }
             }
             _ => {
                 portal

@@ -45,6 +45,8 @@ struct Reported {
     /// Post id to its thread.
     posts: BTreeMap<String, String>,
     diary: BTreeSet<String>,
+    /// Message id to its conversation and how many snapshots it carries.
+    messages: BTreeMap<String, (String, usize)>,
     commands: usize,
 }
 
@@ -68,6 +70,10 @@ impl Reported {
                 drop(self.posts.insert((*post).to_owned(), (*thread).to_owned()))
             }
             ["diary", ..] => drop(self.diary.insert(own(1))),
+            ["message", conversation, message, attachments] => drop(self.messages.insert(
+                (*message).to_owned(),
+                ((*conversation).to_owned(), attachments.parse().unwrap()),
+            )),
             ["view"] => {}
             _ => panic!("the child printed an unknown line: {line:?}"),
         }
@@ -298,6 +304,63 @@ fn check(db: &Path, cast: &Cast, reported: &Reported, kill: usize) {
         );
     }
 
+    // Messages: every reported one with its snapshots; in each conversation the messages
+    // numbered 1 to its last number with no gap, its last-message time the newest one's; each
+    // message and snapshot with its access-log entry, and no entry without them.
+    let mut messages = BTreeMap::new();
+    let mut attachments = BTreeSet::new();
+    for overview in portal.inbox(anna).unwrap().conversations {
+        let conversation = overview.conversation;
+        let all = all_messages(&portal, anna, conversation.id);
+        let numbers: Vec<u64> = all.iter().map(|m| m.seq).collect();
+        assert_eq!(
+            numbers,
+            (1..=conversation.last_seq).collect::<Vec<_>>(),
+            "kill {kill}: conversation {} has messages {numbers:?}",
+            conversation.id
+        );
+        assert_eq!(
+            Some(conversation.last_message_at),
+            all.iter().map(|m| m.sent_at).max(),
+            "kill {kill}: conversation {} has a stale last-message time",
+            conversation.id
+        );
+        for message in all {
+            for attachment in &message.attachments {
+                let snapshot = portal.attachment(anna, attachment.id).unwrap();
+                assert_eq!(snapshot.message, message.id, "kill {kill}");
+                attachments.insert(attachment.id.to_string());
+            }
+            messages.insert(
+                message.id.to_string(),
+                (conversation.id.to_string(), message.attachments.len()),
+            );
+        }
+    }
+    for (id, sent) in &reported.messages {
+        assert_eq!(
+            messages.get(id),
+            Some(sent),
+            "kill {kill}: reported message {id} lost or changed"
+        );
+    }
+    let targets = |action: AccessAction| -> BTreeSet<String> {
+        log.iter()
+            .filter(|e| e.event.action == action)
+            .filter_map(|e| e.event.target.map(|t| t.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        targets(AccessAction::SendMessage),
+        messages.keys().cloned().collect::<BTreeSet<_>>(),
+        "kill {kill}: messages and their log entries differ"
+    );
+    assert_eq!(
+        targets(AccessAction::Attach),
+        attachments,
+        "kill {kill}: snapshots and their log entries differ"
+    );
+
     // The diary.
     let diary: BTreeSet<String> = portal
         .diary(anna)
@@ -311,6 +374,24 @@ fn check(db: &Path, cast: &Cast, reported: &Reported, kill: usize) {
             "kill {kill}: reported diary entry {id} lost"
         );
     }
+}
+
+/// Every message of a conversation, as Anna reads them, oldest first.
+fn all_messages(portal: &Portal, anna: &Actor, conversation: ConversationId) -> Vec<Message> {
+    let mut messages = Vec::new();
+    let mut before = None;
+    loop {
+        let page = portal
+            .messages(anna, conversation, before, MESSAGE_PAGE_MAX)
+            .unwrap();
+        messages.extend(page.messages);
+        match page.next {
+            Some(next) => before = Some(next),
+            None => break,
+        }
+    }
+    messages.reverse();
+    messages
 }
 
 /// Anna's whole access log, oldest first.
@@ -341,7 +422,7 @@ fn every_command_reported_before_a_kill_is_whole_after_reopening() {
     let base = seed(0x5EED_C4A5);
     let mut rng = Seeded::new(base);
     let dir = tempfile::tempdir().unwrap();
-    let mut total_commands = 0;
+    let (mut total_commands, mut total_messages) = (0, 0);
     for file in 0..kills.div_ceil(KILLS_PER_FILE) {
         let db = dir.path().join(format!("crash-{file}.sqlite"));
         let cast = {
@@ -364,6 +445,11 @@ fn every_command_reported_before_a_kill_is_whole_after_reopening() {
             "file {file}: no child got as far as one command before its kill"
         );
         total_commands += reported.commands;
+        total_messages += reported.messages.len();
     }
-    eprintln!("{kills} kills; {total_commands} commands reported and found whole");
+    eprintln!(
+        "{kills} kills; {total_commands} commands reported and found whole, \
+         {total_messages} of them messages"
+    );
+    assert!(total_messages > 0, "no child got as far as a message");
 }
