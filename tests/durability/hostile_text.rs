@@ -35,6 +35,8 @@ struct Stage {
     activity: ActivityId,
     /// The first exercise's key.
     exercise: String,
+    /// A conversation between Anna and her nurse.
+    conversation: ConversationId,
 }
 
 /// Runs one call with the hostile text in one field, and reads the stored text back.
@@ -127,6 +129,15 @@ fn last_note(s: &Stage, member: MemberId) -> String {
 
 fn note(text: &str) -> ModeratorNote {
     ModeratorNote::new(ForumReason::Other, text)
+}
+
+/// A message's body as the nurse reads it.
+fn message_body(s: &Stage, conversation: ConversationId, id: MessageId) -> String {
+    let page = s
+        .portal
+        .messages(&s.cast.nurse, conversation, None, 0)
+        .unwrap();
+    page.messages.into_iter().find(|m| m.id == id).unwrap().body
 }
 
 /// Every text field of every capability: its name in errors, its kind, and the call.
@@ -482,6 +493,62 @@ const SINKS: &[(&str, TextKind, Sink)] = &[
         outcome?;
         Ok(last_note(s, s.carl))
     }),
+    ("conversation.subject", TextKind::OptionalTitle, |s, t| {
+        let new = NewConversation {
+            with: vec![s.cast.nurse.id],
+            subject: t.into(),
+            message: NewMessage::text("Hello"),
+        };
+        let id = s
+            .portal
+            .start_conversation(&s.cast.anna, new)?
+            .conversation
+            .id;
+        let inbox = s.portal.inbox(&s.cast.nurse)?;
+        let mut all = inbox.conversations.into_iter();
+        Ok(all
+            .find(|c| c.conversation.id == id)
+            .unwrap()
+            .conversation
+            .subject)
+    }),
+    ("message.body", TextKind::Body, |s, t| {
+        let new = NewConversation {
+            with: vec![s.cast.nurse.id],
+            subject: "Before Thursday".into(),
+            message: NewMessage::text(t),
+        };
+        let started = s.portal.start_conversation(&s.cast.anna, new)?;
+        Ok(message_body(s, started.conversation.id, started.message.id))
+    }),
+    ("message.body", TextKind::Body, |s, t| {
+        let sent = s
+            .portal
+            .send_message(&s.cast.anna, s.conversation, NewMessage::text(t))?;
+        Ok(message_body(s, s.conversation, sent.id))
+    }),
+    ("message.body", TextKind::Body, |s, t| {
+        let sent = s
+            .portal
+            .send_message(&s.cast.nurse, s.conversation, NewMessage::text(t))?;
+        Ok(message_body(s, s.conversation, sent.id))
+    }),
+    // A snapshot keeps the goal's text as it was: the title reads back from the attachment.
+    ("goal.title", TextKind::Title, |s, t| {
+        let id = s
+            .portal
+            .add_goal(&s.cast.anna, NewGoal::new(housing(), t))?
+            .id;
+        let message = NewMessage::text("My goal").attach(Attach::Goal(id));
+        let sent = s
+            .portal
+            .send_message(&s.cast.anna, s.conversation, message)?;
+        let attachment = s.portal.attachment(&s.cast.nurse, sent.attachments[0].id)?;
+        match attachment.snapshot {
+            Snapshot::Goal { goal, .. } => Ok(goal.content.title),
+            other => panic!("a goal's snapshot is {:?}", other.kind()),
+        }
+    }),
 ];
 
 /// Strings chosen to break something.
@@ -547,6 +614,18 @@ fn stage(portal: Portal) -> Stage {
         .unwrap()
         .id;
     let exercise = portal.exercises()[0].key.clone();
+    let conversation = portal
+        .start_conversation(
+            &cast.anna,
+            NewConversation {
+                with: vec![cast.nurse.id],
+                subject: "Everyday".into(),
+                message: NewMessage::text("Hi"),
+            },
+        )
+        .unwrap()
+        .conversation
+        .id;
     Stage {
         portal,
         cast,
@@ -554,6 +633,7 @@ fn stage(portal: Portal) -> Stage {
         goal,
         activity,
         exercise,
+        conversation,
     }
 }
 
