@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the recovery-ffi library, generates the Kotlin, Swift and Python bindings from it, and
+# Builds the recovery-ffi library (with its `sqlcipher` feature, so that encryption at rest is
+# tested in every language), generates the Kotlin, Swift and Python bindings from it, and
 # runs the Rust unit tests of the conversion layer, the Kotlin suite (Maven) and the Python suite
 # (pytest). Checks that the Swift sources, header and modulemap were generated (there is no Swift
 # toolchain here). Exits non-zero if anything fails or a tool is missing; it never skips.
@@ -24,6 +25,10 @@ command -v python3 >/dev/null || missing+=("python3 (3.9 or newer) with venv: 'a
 if command -v python3 >/dev/null && ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
     missing+=("python3's venv module: 'apt-get install python3-venv'")
 fi
+# The `sqlcipher` feature compiles SQLCipher against the system's libcrypto.
+if [ ! -f /usr/include/openssl/evp.h ] && ! pkg-config --exists libcrypto 2>/dev/null; then
+    missing+=("OpenSSL's headers and libcrypto (for SQLCipher): 'apt-get install libssl-dev'")
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "bindings/test.sh: missing tools; install them and run again:" >&2
     for m in "${missing[@]}"; do echo "  - $m" >&2; done
@@ -36,10 +41,12 @@ fi
 
 # ----- build and Rust tests ------------------------------------------------------------------------
 # Both packages in one cargo call: uniffi is compiled once, with the generator's features.
-say "cargo build + test: recovery-ffi, uniffi-bindgen ($profile_dir)"
+# `sqlcipher` exports Portal.openEncrypted and rekey; the library then links SQLCipher.
+say "cargo build + test: recovery-ffi (feature sqlcipher), uniffi-bindgen ($profile_dir)"
 cd "$root"
-cargo build -p recovery-ffi -p uniffi-bindgen
-cargo test -p recovery-ffi -p uniffi-bindgen
+features=(--features recovery-ffi/sqlcipher)
+cargo build -p recovery-ffi -p uniffi-bindgen "${features[@]}"
+cargo test -p recovery-ffi -p uniffi-bindgen "${features[@]}"
 
 case "$(uname -s)" in
     Darwin) lib=$profile_dir/librecovery_ffi.dylib ;;
@@ -73,6 +80,8 @@ for f in Sources/RecoveryCore/RecoveryCore.swift Sources/RecoveryCoreFFI/Recover
 done
 grep -qF 'public static func `open`(path: String' "$swift_dir/Sources/RecoveryCore/RecoveryCore.swift" \
     || { echo "bindings/test.sh: generated Swift lacks Portal.open" >&2; exit 1; }
+grep -qF 'public static func openEncrypted(path: String, key: Data' "$swift_dir/Sources/RecoveryCore/RecoveryCore.swift" \
+    || { echo "bindings/test.sh: generated Swift lacks Portal.openEncrypted (feature sqlcipher)" >&2; exit 1; }
 echo "Swift: 3 files generated in bindings/swift/Sources (compiled only where a Swift toolchain is)"
 
 # ----- Kotlin ---------------------------------------------------------------------------------------
