@@ -295,3 +295,35 @@ fn once_damage_is_reported_the_portal_commits_nothing_more() {
     assert!(db_after == db, "the damaged file was written");
     assert!(wal_after == wal, "the log was checkpointed or removed");
 }
+
+#[test]
+fn a_schema_only_a_writer_cannot_parse_is_refused_and_the_log_is_not_copied_into_the_file() {
+    // A CHECK constraint naming a column that is not there: a read-only connection reads such
+    // a schema, a read-write one refuses it, so it is found only once the store has opened the
+    // file for writing, and closing that connection must not copy the log into the file.
+    let dir = tempfile::tempdir().unwrap();
+    let closed = dir.path().join("closed.sqlite");
+    let (cast, _) = closed_database(&closed);
+    let path = dir.path().join("paired.sqlite");
+    let _ = database_with_log(&closed, &path, &cast);
+    let mut db = std::fs::read(&path).unwrap();
+    let pattern = b"(conversation IS NULL";
+    let at = db
+        .windows(pattern.len())
+        .position(|w| w == pattern)
+        .expect("the feed's CHECK constraint is in the file");
+    // "conversation" becomes "conversathon".
+    db[at + 10] ^= 1;
+    std::fs::write(&path, &db).unwrap();
+    let (db, wal) = file_bytes(&path);
+    assert!(!wal.is_empty());
+
+    let error = Portal::open(&path, config()).unwrap_err();
+    assert!(
+        matches!(error, Error::Store(StoreError::Corrupt { ref detail }) if detail.contains("conversathon")),
+        "{error:?}"
+    );
+    let (db_after, wal_after) = file_bytes(&path);
+    assert!(db_after == db, "the damaged file was written");
+    assert!(wal_after == wal, "the log was checkpointed or removed");
+}
