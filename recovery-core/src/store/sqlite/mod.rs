@@ -105,7 +105,10 @@ impl SqliteStore {
     /// Before anything is written, the file is checked; these leave it untouched:
     /// - [`StoreError::NotADatabase`]: not an SQLite file, or another application's database;
     /// - [`StoreError::Corrupt`]: the file is damaged where opening reads it (its schema), or
-    ///   anywhere, if it is about to be migrated;
+    ///   anywhere, if it is about to be migrated; or its write-ahead log (`-wal`, left by a
+    ///   crash or an open connection) is damaged anywhere but in its last transaction, which
+    ///   SQLite would otherwise read up to the damage and silently drop the transactions after
+    ///   it (a torn last transaction is dropped, as a crash while writing it would leave it);
     /// - [`StoreError::TooNew`]: written by a newer version of this library;
     /// - [`StoreError::Io`]: the path is a directory, or cannot be read or created;
     /// - [`StoreError::ReadOnly`]: the file or its directory cannot be written.
