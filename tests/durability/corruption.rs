@@ -5,7 +5,7 @@
 //!
 //! What plain SQLite can promise is narrower than what the encrypted store can: SQLite keeps
 //! no checksum of its pages, so a bit flipped inside a stored value reads back as a different
-//! value, without an error. Those cases are counted and printed, not failed (ADR 0008 weighs
+//! value, without an error. Those cases are counted and printed, not failed (ADR 0009 weighs
 //! page checksums for the plain store). An encrypted file's pages each carry an HMAC:
 //! `encryption.rs` demands a typed error for every flipped bit of a closed encrypted file.
 //! A bit flipped in the log would make SQLite stop reading the log at that frame, as after a
