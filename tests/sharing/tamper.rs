@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use recovery_core::model::audit::{AccessAction, BreakKind, ChainBreak};
 use recovery_core::model::team::{Level, Scope};
 use recovery_core::policy::audit::chain_hash;
+use recovery_core::store::StoreError;
 use recovery_core::*;
 use rusqlite::{Connection, params};
 
@@ -208,4 +209,39 @@ fn reordered_entries_are_named() {
 
 fn uuid_from(bytes: &[u8]) -> uuid::Uuid {
     uuid::Uuid::from_slice(bytes).unwrap()
+}
+
+#[test]
+fn a_broken_chain_freezes_the_file_as_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = logged_database(dir.path());
+    let copy = original.with_file_name("frozen.sqlite");
+    std::fs::copy(&original, &copy).unwrap();
+    {
+        let conn = Connection::open(&copy).unwrap();
+        conn.execute_batch("DROP TRIGGER access_log_no_update;")
+            .unwrap();
+        conn.execute("UPDATE access_log SET action = 'grant' WHERE seq = 10", [])
+            .unwrap();
+    }
+    let before = std::fs::read(&copy).unwrap();
+    let portal = Portal::open(&copy, PortalConfig::default()).unwrap();
+    assert_eq!(
+        portal.verify_access_log().unwrap().first_break,
+        found(10, BreakKind::Edited)
+    );
+    // Reads go on; nothing more is committed, and closing copies nothing into the file.
+    assert!(!portal.verify_access_log().unwrap().is_intact());
+    let refused = portal
+        .register(NewPerson::service_user("Carl"))
+        .unwrap_err();
+    assert!(
+        matches!(refused, Error::Store(StoreError::Corrupt { .. })),
+        "{refused:?}"
+    );
+    drop(portal);
+    assert!(
+        std::fs::read(&copy).unwrap() == before,
+        "the file was written"
+    );
 }

@@ -100,7 +100,20 @@ impl Portal {
 
     /// Walks the whole access log and reports the first entry that was edited, deleted,
     /// inserted or moved. Reports ids and positions only, so any host process may run it.
+    ///
+    /// A break is damage found, as a [`StoreError::Corrupt`](crate::store::StoreError) is: the
+    /// store is told ([`Store::damage_found`](crate::store::Store::damage_found)), and the
+    /// SQLite store then commits no more changes and leaves its files as they are, so that the
+    /// evidence is kept for whoever inspects it.
     pub fn verify_access_log(&self) -> Result<ChainReport> {
+        let report = self.walk_access_log()?;
+        if !report.is_intact() {
+            self.store.damage_found();
+        }
+        Ok(report)
+    }
+
+    fn walk_access_log(&self) -> Result<ChainReport> {
         self.read(|tx| {
             let mut walk = ChainWalk::new();
             let mut after = 0;
