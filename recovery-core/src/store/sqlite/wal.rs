@@ -15,7 +15,8 @@
 //! left over from a rolled-back or crashed transaction, or from an earlier generation of the
 //! log (other salts), are ignored as SQLite ignores them.
 
-use std::io::ErrorKind;
+use std::fs::File;
+use std::io::{BufReader, ErrorKind, Read};
 use std::path::Path;
 
 use crate::store::StoreError;
@@ -28,6 +29,8 @@ const FRAME_HEADER_LEN: usize = 24;
 const MAGIC: u32 = 0x377f_0682;
 /// The only log format version there is.
 const VERSION: u32 = 3_007_000;
+/// How much of the log is read at a time.
+const READ_BUFFER: usize = 256 * 1024;
 /// How often a damaged-looking log is read again, in case another process was writing it.
 const READS: usize = 3;
 
@@ -55,86 +58,115 @@ impl Damage {
 
 /// Checks the `-wal` file beside `db` (if there is one) without writing anything.
 /// [`StoreError::Corrupt`] if it is damaged anywhere but in a torn last transaction.
+///
+/// The log is read one frame at a time: a log can be as large as the largest transaction
+/// (a rekey rewrites every page), and SQLite does not shrink the file after a checkpoint.
 pub(super) fn check_log_of(db: &Path) -> Result<(), StoreError> {
     let mut name = db.as_os_str().to_owned();
     name.push("-wal");
     let path = Path::new(&name);
-    let mut previous: Option<Vec<u8>> = None;
+    let mut previous = None;
     for _ in 0..READS {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
+        let file = match File::open(path) {
+            Ok(file) => file,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
-            Err(e) => {
-                return Err(StoreError::Io {
-                    detail: e.to_string(),
-                });
-            }
+            Err(e) => return Err(io_error(&e)),
         };
-        let Err(damage) = check(&bytes) else {
+        let length = file.metadata().map_err(|e| io_error(&e))?.len();
+        let Err(damage) =
+            check_reader(BufReader::with_capacity(READ_BUFFER, file)).map_err(|e| io_error(&e))?
+        else {
             return Ok(());
         };
         // Another process appending or restarting the log while it was read can make a torn
         // view of it; damage is what two reads in a row agree on.
-        if previous.as_deref() == Some(bytes.as_slice()) {
+        if previous == Some((damage, length)) {
             return Err(damage.into_error());
         }
-        previous = Some(bytes);
+        previous = Some((damage, length));
     }
     // The log kept changing: a live connection is writing it, and SQLite will read the log
     // through that connection's index rather than recover it.
     Ok(())
 }
 
+fn io_error(error: &std::io::Error) -> StoreError {
+    StoreError::Io {
+        detail: error.to_string(),
+    }
+}
+
 /// Checks a log's bytes: `Ok` if SQLite's recovery of it keeps every committed transaction
 /// except, possibly, a torn last one.
+#[cfg(test)]
 pub(super) fn check(bytes: &[u8]) -> Result<(), Damage> {
-    // SQLite treats a log no longer than its header as empty.
-    if bytes.len() <= HEADER_LEN {
-        return Ok(());
+    check_reader(bytes).unwrap_or(Ok(()))
+}
+
+/// Reads `n` bytes into `buffer`; `false` at the end of the log (a partial last piece is
+/// ignored, as SQLite ignores it).
+fn fill(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<bool> {
+    match reader.read_exact(buffer) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::UnexpectedEof => Ok(false),
+        Err(e) => Err(e),
     }
-    let header = Header::read(&bytes[..HEADER_LEN]).ok_or(Damage::Header)?;
-    let frame_len = FRAME_HEADER_LEN + header.page_size;
-    let frames: Vec<Frame<'_>> = bytes[HEADER_LEN..]
-        .chunks_exact(frame_len)
-        .map(|chunk| Frame::new(chunk, &header))
-        .collect();
+}
+
+/// [`check`] over a reader, in one pass.
+fn check_reader(mut reader: impl Read) -> std::io::Result<Result<(), Damage>> {
+    let mut head = [0u8; HEADER_LEN];
+    if !fill(&mut reader, &mut head)? {
+        // SQLite treats a log no longer than its header as empty.
+        return Ok(Ok(()));
+    }
+    let mut frame = Vec::new();
+    let Some(header) = Header::read(&head) else {
+        // A damaged header is harmless only if nothing follows it.
+        let mut one = [0u8; 1];
+        return Ok(if fill(&mut reader, &mut one)? {
+            Err(Damage::Header)
+        } else {
+            Ok(())
+        });
+    };
+    frame.resize(FRAME_HEADER_LEN + header.page_size, 0);
 
     // SQLite's own reading: the running checksum, up to the first frame that does not match.
     let mut seed = header.checksum;
-    let mut end = frames.len();
-    for (n, frame) in frames.iter().enumerate() {
-        if !frame.valid_after(seed) {
-            end = n;
-            break;
+    let mut n = 0;
+    let end = loop {
+        if !fill(&mut reader, &mut frame)? {
+            return Ok(Ok(()));
         }
-        seed = frame.stored;
-    }
-    if end == frames.len() {
-        return Ok(());
-    }
+        let current = Frame::new(&frame, &header);
+        if !current.valid_after(seed) {
+            break n;
+        }
+        seed = current.stored;
+        n += 1;
+    };
 
-    // The rest, each frame checked on its own. A frame's predecessor may be damaged in its
-    // stored checksum only, so it is tried with the checksum that frame should have stored too.
-    // A transaction after the failing frame's own that committed intact means the log was
-    // damaged, not cut short.
-    let mut later_transaction = false;
-    for n in end..frames.len() {
-        if later_transaction && frames[n].commits() {
-            let before = if n >= 2 {
-                frames[n - 2].stored
-            } else {
-                header.checksum
-            };
-            // The frame before may be damaged in its stored checksum only: try the checksum it
-            // should have stored as well.
-            let seeds = [frames[n - 1].stored, frames[n - 1].checksum(before)];
-            if seeds.into_iter().any(|seed| frames[n].valid_after(seed)) {
-                return Err(Damage::Frame(end));
-            }
+    // The rest, each frame checked on its own: a transaction after the failing frame's own
+    // that committed intact means the log was damaged, not cut short. The frame before may be
+    // damaged in its stored checksum only, so each frame is also tried with the checksum its
+    // predecessor should have stored.
+    let failing = Frame::new(&frame, &header);
+    let mut later_transaction = failing.commits();
+    // What the frame before stored, and what it should have stored.
+    let mut before = (failing.stored, failing.checksum(seed));
+    while fill(&mut reader, &mut frame)? {
+        let current = Frame::new(&frame, &header);
+        if later_transaction
+            && current.commits()
+            && (current.valid_after(before.0) || current.valid_after(before.1))
+        {
+            return Ok(Err(Damage::Frame(end)));
         }
-        later_transaction |= frames[n].commits();
+        later_transaction |= current.commits();
+        before = (current.stored, current.checksum(before.0));
     }
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// The checksum pair SQLite computes over `data` (a multiple of 8 bytes), continuing from
