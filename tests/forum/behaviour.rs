@@ -539,7 +539,14 @@ fn every_moderator_action_is_logged_with_its_reason_and_no_text() {
         );
         let serialized = format!("{log:?}");
         // The whole phone number: its digits alone turn up in ids and times by chance.
-        for text in ["Fjernet", "Vær snill", "912 34 567", "Ring meg", "numre", "Gjort opp"] {
+        for text in [
+            "Fjernet",
+            "Vær snill",
+            "912 34 567",
+            "Ring meg",
+            "numre",
+            "Gjort opp",
+        ] {
             assert!(!serialized.contains(text), "{text} in the access log");
         }
         assert!(f.portal.verify_access_log().unwrap().is_intact());
