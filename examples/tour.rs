@@ -253,6 +253,8 @@ fn first_run(
     say!(out);
     tour_team::forum_scene(portal, &anna, out)?;
     say!(out);
+    tour_team::usage_scene(portal, &anna, out)?;
+    say!(out);
     say!(
         out,
         "Run the tour again on the same file to see the history grow."

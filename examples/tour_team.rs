@@ -1,14 +1,16 @@
 //! The tour's care-team, messaging and forum scenes: sharing one domain with a provider, the
 //! denied read of another, a revocation and the access log as the service user reads it; the
-//! medication list sent to the nurse in a message; and a forum post that three members flag,
-//! which is hidden until a moderator reviews it.
+//! medication list sent to the nurse in a message; a forum post that three members flag,
+//! which is hidden until a moderator reviews it; and what a researcher's usage report says of
+//! it all.
 
 use recovery_core::model::audit::{AccessAction, AccessEntry, Outcome};
 use recovery_core::model::forum::ForumReason;
 use recovery_core::model::team::{Level, Scope};
 use recovery_core::{
-    AccessLogFilter, Actor, Attach, Change, DomainRef, Error, NewConversation, NewFlag, NewMessage,
-    NewPerson, NewThread, Person, Portal, Profession, Role, ScopeView, Sharing, Snapshot,
+    AccessLogFilter, Actor, Attach, Change, DomainRef, Error, ExportKey, Module, NewConversation,
+    NewFlag, NewMessage, NewPerson, NewThread, Period, Person, Portal, Profession, Role, ScopeView,
+    Sharing, Snapshot,
 };
 
 use super::{Context, Failure};
@@ -351,6 +353,85 @@ pub(super) fn forum_scene(portal: &Portal, anna: &Person, out: &mut String) -> R
         "  {} reviewed it and approved it: {:?} again, and those flags cannot hide it again.",
         moderator.display_name,
         approved.status
+    );
+    Ok(())
+}
+
+/// The app reports the screens Anna opened; a researcher reads the usage report of the day, in
+/// which Anna's care team appears under a pseudonym.
+pub(super) fn usage_scene(portal: &Portal, anna: &Person, out: &mut String) -> Result<(), Failure> {
+    say!(out, "Usage report");
+    let me = Actor::new(anna.id);
+    for module in [
+        Module::Home,
+        Module::Goals,
+        Module::Messages,
+        Module::Forum,
+        Module::Forum,
+    ] {
+        portal
+            .record_visit(&me, module)
+            .context("recording a visit")?;
+    }
+    let researcher = portal
+        .register(NewPerson::with_role(Role::Researcher, "Rita (researcher)"))
+        .context("registering a researcher")?;
+    let now = chrono::Utc::now();
+    let period = Period::new(
+        now - chrono::Duration::days(1),
+        now + chrono::Duration::days(1),
+    )
+    .map_err(Error::from)
+    .context("choosing the period")?;
+    // A real study keeps its own secret key apart from the exports.
+    let key = ExportKey::new(*b"the tour's key, not a real one!!").context("making a key")?;
+    let report = portal
+        .usage_report(&Actor::new(researcher.id), period, &key)
+        .context("reading the usage report")?;
+    for t in report
+        .total
+        .modules
+        .iter()
+        .filter(|t| t.role == Role::ServiceUser)
+    {
+        say!(
+            out,
+            "  {:<20} service users: {} visit(s), {} posting(s), {} person(s)",
+            t.module.as_str(),
+            t.visits,
+            t.postings,
+            t.people
+        );
+    }
+    let i = report.total.involvement;
+    say!(
+        out,
+        "  Involvement: {} of {} service users wrote a goal of their own, {} shared a scope, {} made a crisis plan.",
+        i.with_own_goal,
+        i.service_users,
+        i.with_shared_scope,
+        i.with_crisis_plan
+    );
+    let p = report.total.providers;
+    say!(
+        out,
+        "  Providers: {} of {} never interacted through the portal.",
+        p.never_interacted,
+        p.providers
+    );
+    for team in &report.total.teams {
+        say!(
+            out,
+            "  Care team {}: {} message(s) from the service user, {} from providers.",
+            team.team,
+            team.messages_from_service_user,
+            team.messages_from_providers
+        );
+    }
+    say!(
+        out,
+        "  The CSV export has {} rows, and no names, ids or text anyone wrote.",
+        report.to_csv().lines().count() - 1
     );
     Ok(())
 }

@@ -188,7 +188,7 @@ fn later_runs_find_the_same_user_and_show_the_history_grown() {
 }
 
 #[test]
-fn first_run_shows_sharing_the_access_log_messages_and_forum_moderation() {
+fn first_run_shows_sharing_the_access_log_messages_forum_moderation_and_usage() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("tour.sqlite");
     let output = run_tour(&[&db]);
@@ -207,6 +207,10 @@ fn first_run_shows_sharing_the_access_log_messages_and_forum_moderation() {
         "the post is now Hidden",
         "\"Mornings are the hardest\" by \"Lark\", 3 flagger(s)",
         "approved it: Visible again",
+        "forum                service users: 2 visit(s), 1 posting(s), 1 person(s)",
+        "Involvement: 1 of 4 service users wrote a goal of their own, 1 shared a scope, 1 made a crisis plan.",
+        "message(s) from the service user, 1 from providers.",
+        "and no names, ids or text anyone wrote.",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
