@@ -167,12 +167,12 @@ fn build(path: &Path, events: usize) -> Actor {
             let end = (written + BATCH).min(events);
             for i in written..end {
                 let at = start + 3_600_000_000_000 + (i as i64) * (span / events as i64 - 1);
-                let user = rng.below(SERVICE_USERS as u64) as usize;
+                let user = rng.below(SERVICE_USERS);
                 let provider = user % PROVIDERS;
                 let kind = rng.below(1000);
                 let (actor, role, module, action, subject, conversation, scope) = match kind {
                     0..780 => {
-                        let module = visits[rng.below(visits.len() as u64) as usize];
+                        let module = *rng.pick(&visits);
                         if rng.below(100) < 15 {
                             (
                                 id(2, provider),
@@ -248,7 +248,7 @@ fn build(path: &Path, events: usize) -> Actor {
                         None,
                     ),
                     975..985 => {
-                        let scope = scopes[rng.below(scopes.len() as u64) as usize];
+                        let scope = *rng.pick(&scopes);
                         (
                             id(1, user),
                             "service-user",

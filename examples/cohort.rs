@@ -24,12 +24,13 @@ pub const PROVIDERS: usize = 27;
 /// Providers who are invited but never accept or write anything.
 pub const PASSIVE_PROVIDERS: usize = 8;
 
-/// A small deterministic generator (SplitMix64): the same seed gives the same cohort.
+/// A small, fast, seeded generator (SplitMix64): the same seed gives the same run. The study
+/// cohort, the usage bench and the durability tests all draw from it.
 #[derive(Clone, Debug)]
 pub struct Seeded(u64);
 
 impl Seeded {
-    /// A generator from a seed.
+    /// A generator starting at `seed`.
     pub fn new(seed: u64) -> Self {
         Self(seed)
     }
@@ -43,13 +44,18 @@ impl Seeded {
         z ^ (z >> 31)
     }
 
-    /// A number in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// One of `items`.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
     }
 
     /// True with probability `percent` / 100.
-    pub fn chance(&mut self, percent: u64) -> bool {
+    pub fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
 }
@@ -160,9 +166,9 @@ const PROVIDER_VISITS: [(Module, u64); 3] = [
     (Module::CareTeam, 15),
 ];
 
-fn pick(rng: &mut Seeded, weighted: &[(Module, u64)]) -> Module {
+fn pick_weighted(rng: &mut Seeded, weighted: &[(Module, u64)]) -> Module {
     let total: u64 = weighted.iter().map(|(_, w)| w).sum();
-    let mut at = rng.below(total);
+    let mut at = rng.below(total as usize) as u64;
     for &(module, weight) in weighted {
         if at < weight {
             return module;
@@ -253,7 +259,7 @@ pub fn generate(
     for (i, &user) in service_users.iter().enumerate() {
         let mut team = vec![providers[i % active]];
         if rng.chance(40) {
-            let second = providers[rng.below(active as u64) as usize];
+            let second = providers[rng.below(active)];
             if !team.contains(&second) {
                 team.push(second);
             }
@@ -279,7 +285,7 @@ pub fn generate(
             truth.interacting_providers.insert(provider);
         }
         if rng.chance(50) {
-            let passive = providers[active + rng.below(PASSIVE_PROVIDERS as u64) as usize];
+            let passive = providers[active + rng.below(PASSIVE_PROVIDERS)];
             clock.advance(Duration::minutes(1));
             portal.invite(&Actor::new(user), passive)?;
         }
@@ -303,18 +309,22 @@ pub fn generate(
             let at = moment(&mut rng, day);
             plan.push((
                 at,
-                Step::Visit(user, Role::ServiceUser, pick(&mut rng, &USER_VISITS)),
+                Step::Visit(
+                    user,
+                    Role::ServiceUser,
+                    pick_weighted(&mut rng, &USER_VISITS),
+                ),
             ));
         }
         if rng.chance(70) {
             for _ in 0..1 + rng.below(3) {
-                let day = 1 + rng.below(days as u64 - 2) as i64;
+                let day = 1 + rng.below(days as usize - 2) as i64;
                 let at = moment(&mut rng, day);
                 plan.push((at, Step::OwnGoal(user)));
             }
         }
         if rng.chance(45) {
-            let day = 1 + rng.below(days as u64 - 2) as i64;
+            let day = 1 + rng.below(days as usize - 2) as i64;
             let at = moment(&mut rng, day);
             plan.push((at, Step::CrisisPlan(user)));
         }
@@ -327,9 +337,9 @@ pub fn generate(
                 Scope::WhatMatters,
             ];
             for _ in 0..1 + rng.below(3) {
-                let scope = scopes[rng.below(scopes.len() as u64) as usize].clone();
-                let provider = team[rng.below(team.len() as u64) as usize];
-                let day = 1 + rng.below(days as u64 - 2) as i64;
+                let scope = rng.pick(&scopes).clone();
+                let provider = *rng.pick(team);
+                let day = 1 + rng.below(days as usize - 2) as i64;
                 let at = moment(&mut rng, day);
                 plan.push((at, Step::Share(user, provider, scope)));
             }
@@ -339,7 +349,7 @@ pub fn generate(
         while (week + 1) * 7 < days {
             let day = week * 7 + rng.below(2) as i64;
             let at = moment(&mut rng, day);
-            let provider = team[rng.below(team.len() as u64) as usize];
+            let provider = *rng.pick(team);
             let message = |from_provider, response| Step::Message {
                 user,
                 provider,
@@ -367,12 +377,16 @@ pub fn generate(
         }
     }
     for &provider in &providers {
-        let every = 2 + rng.below(6) as usize;
+        let every = 2 + rng.below(6);
         for day in (1..days).step_by(every) {
             let at = moment(&mut rng, day);
             plan.push((
                 at,
-                Step::Visit(provider, Role::Provider, pick(&mut rng, &PROVIDER_VISITS)),
+                Step::Visit(
+                    provider,
+                    Role::Provider,
+                    pick_weighted(&mut rng, &PROVIDER_VISITS),
+                ),
             ));
         }
     }
@@ -517,7 +531,7 @@ impl Run<'_> {
                 if self.threads.is_empty() {
                     return Ok(());
                 }
-                let thread = self.threads[self.rng.below(self.threads.len() as u64) as usize];
+                let thread = *self.rng.pick(&self.threads);
                 p.reply(&Actor::new(user), thread, "Small steps help me.")?;
                 self.happened(user, Role::ServiceUser, Module::Forum, true);
             }
